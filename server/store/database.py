@@ -1,0 +1,222 @@
+"""One database for the whole server: a single writer thread with group commit, pooled readers.
+
+Every write runs as a *job* (a function of a WriteContext) on the writer thread. The thread
+takes whatever jobs are waiting, runs them in one transaction, hands out change-log seqs as
+the transaction's last step and commits once, so a burst of writes costs one commit. If any
+job in a batch fails, the batch is rolled back and each job is run again on its own, so one
+bad request never takes others down with it. A job's future resolves only after its commit:
+what the API acknowledges is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import orjson
+from sqlalchemy import Connection, Engine, insert, text, update
+
+from .engine import is_sqlite, make_engine, normalize_url
+from .tables import change_counter, changes
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_BATCH = 128
+NOTIFY_CHANNEL = "agent_console_changes"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Change:
+    """One committed change, as the change feed and the event stream carry it."""
+
+    seq: int
+    entity: str
+    entity_id: str
+    op: str
+    data: str  # the entity's JSON, encoded once
+
+    def as_json(self) -> bytes:
+        return (
+            b'{"seq":%d,"entity":%s,"id":%s,"op":%s,"data":%s}'
+            % (
+                self.seq,
+                orjson.dumps(self.entity),
+                orjson.dumps(self.entity_id),
+                orjson.dumps(self.op),
+                self.data.encode(),
+            )
+        )
+
+
+@dataclass(slots=True)
+class WriteContext:
+    """What a write job sees: its connection, the time, and where to record its changes."""
+
+    conn: Connection
+    now: datetime
+    pending: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def record(self, entity: str, entity_id: int | str, op: str, data: dict[str, Any]) -> None:
+        self.pending.append((entity, str(entity_id), op, orjson.dumps(data).decode()))
+
+
+Job = Callable[[WriteContext], T]
+
+
+class Database:
+    """The server's handle on its database: `await write(job)`, `await read(fn)`."""
+
+    def __init__(self, url: str, *, synchronous: str = "NORMAL", read_threads: int = 4) -> None:
+        self.url = normalize_url(url)
+        self.sqlite = is_sqlite(self.url)
+        self.writer_engine: Engine = make_engine(
+            self.url, writer=True, synchronous=synchronous, pool_size=1
+        )
+        self.reader_engine: Engine = make_engine(
+            self.url, writer=False, synchronous=synchronous, pool_size=read_threads
+        )
+        self._jobs: queue.SimpleQueue[tuple[Job[Any], concurrent.futures.Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._readers = concurrent.futures.ThreadPoolExecutor(
+            max_workers=read_threads, thread_name_prefix="db-read"
+        )
+        self._thread: threading.Thread | None = None
+        # Called on the writer thread with each committed batch's changes, in seq order.
+        self.on_commit: Callable[[list[Change]], None] | None = None
+
+    # -- life cycle --------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="db-writer", daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+        self._readers.shutdown(wait=True)
+        self.writer_engine.dispose()
+        self.reader_engine.dispose()
+
+    # -- writes --------------------------------------------------------------------------
+    def submit(self, job: Job[T]) -> concurrent.futures.Future[T]:
+        if self._thread is None:
+            raise RuntimeError("Database.start() was not called")
+        fut: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._jobs.put((job, fut))
+        return fut
+
+    async def write(self, job: Job[T]) -> T:
+        return await asyncio.wrap_future(self.submit(job))
+
+    def write_sync(self, job: Job[T]) -> T:
+        return self.submit(job).result()
+
+    # -- reads ---------------------------------------------------------------------------
+    def read_sync(self, fn: Callable[[Connection], T]) -> T:
+        with self.reader_engine.connect() as conn:
+            return fn(conn)
+
+    async def read(self, fn: Callable[[Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self.read_sync, fn)
+
+    def ping(self) -> None:
+        with self.reader_engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    # -- the writer thread ---------------------------------------------------------------
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._jobs.get()
+            if first is None:
+                break
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            self._execute(batch)
+
+    def _execute(self, batch: list[tuple[Job[Any], concurrent.futures.Future[Any]]]) -> None:
+        try:
+            results, committed = self._run_batch([job for job, _ in batch])
+        except Exception as exc:  # one job failed: retry each alone to isolate it
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+                return
+            for item in batch:
+                self._execute([item])
+            return
+        if committed and self.on_commit is not None:
+            try:
+                self.on_commit(committed)
+            except Exception:  # a broken listener must not fail acknowledged writes
+                log.exception("on_commit listener failed")
+        for (_, fut), result in zip(batch, results, strict=True):
+            fut.set_result(result)
+
+    def _run_batch(self, jobs: list[Job[Any]]) -> tuple[list[Any], list[Change]]:
+        with self.writer_engine.connect() as conn, conn.begin():
+            pending: list[tuple[str, str, str, str]] = []
+            results = []
+            for job in jobs:
+                ctx = WriteContext(conn, utcnow(), pending)
+                results.append(job(ctx))
+            committed = self._append_changes(conn, pending)
+        return results, committed
+
+    def _append_changes(
+        self, conn: Connection, pending: list[tuple[str, str, str, str]]
+    ) -> list[Change]:
+        """Hand out seqs and write the change rows; the last statements of the transaction."""
+        if not pending:
+            return []
+        last = conn.execute(
+            update(change_counter)
+            .where(change_counter.c.id == 1)
+            .values(last_seq=change_counter.c.last_seq + len(pending))
+            .returning(change_counter.c.last_seq)
+        ).scalar_one()
+        first = last - len(pending) + 1
+        now = utcnow()
+        out = [
+            Change(first + i, entity, entity_id, op, data)
+            for i, (entity, entity_id, op, data) in enumerate(pending)
+        ]
+        conn.execute(
+            insert(changes),
+            [
+                {
+                    "seq": c.seq,
+                    "entity": c.entity,
+                    "entity_id": c.entity_id,
+                    "op": c.op,
+                    "data": c.data,
+                    "created_at": now,
+                }
+                for c in out
+            ],
+        )
+        if not self.sqlite:
+            conn.execute(text("SELECT pg_notify(:channel, :seq)"), {"channel": NOTIFY_CHANNEL, "seq": str(last)})
+        return out

@@ -1,0 +1,199 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations in `migrations/` create it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+# Integer ids autoincrement on both SQLite and PostgreSQL through this variant.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+TZ = DateTime(timezone=True)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("languages", JSON, nullable=False, default=list),
+    Column("queues", JSON, nullable=False, default=list),
+    Column("created_at", TZ, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", TZ, nullable=False),
+    Column("expires_at", TZ, nullable=False),
+    Column("revoked_at", TZ, nullable=True),
+)
+
+queues = Table(
+    "queues",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("region", String(64), nullable=True),
+    Column("language", String(16), nullable=True),
+    Column("created_at", TZ, nullable=False),
+)
+
+players = Table(
+    "players",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("external_id", String(128), nullable=False, unique=True),
+    Column("name", String(200), nullable=True),
+    Column("tier", String(16), nullable=False, default="standard"),
+    Column("host", String(64), nullable=True),
+    Column("languages", JSON, nullable=False, default=list),
+    Column("timezone", String(64), nullable=True),
+    Column("preferred_channels", JSON, nullable=False, default=list),
+    Column("quiet_mode", Boolean, nullable=False, default=False),
+    Column("currency", String(8), nullable=True),
+    Column("kyc_state", String(32), nullable=True),
+    Column("profile", JSON, nullable=False, default=dict),
+    Column("code_word_hash", String(255), nullable=True),
+    Column("created_at", TZ, nullable=False),
+    Column("updated_at", TZ, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    # The id is the human number too (#10001 onwards; the migration sets the start).
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("subject", String(500), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("priority", String(2), nullable=False),
+    Column("priority_rank", SmallInteger, nullable=False),
+    Column("tier_rank", SmallInteger, nullable=False),
+    Column("topic_rank", SmallInteger, nullable=False),
+    Column("queue", String(64), ForeignKey("queues.name"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("language", String(16), nullable=True),
+    Column("player_id", Id, ForeignKey("players.id"), nullable=False),
+    Column("assignee_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("team", String(64), nullable=True),
+    Column("tags", JSON, nullable=False, default=list),
+    Column("transaction_refs", JSON, nullable=False, default=list),
+    Column("escalation_level", SmallInteger, nullable=False, default=0),
+    Column("version", Integer, nullable=False, default=1),
+    Column("waiting_since", TZ, nullable=False),
+    Column("created_at", TZ, nullable=False),
+    Column("updated_at", TZ, nullable=False),
+    Column("last_message_at", TZ, nullable=True),
+    Column("message_count", Integer, nullable=False, default=0),
+    # The queue view: one queue's open tickets in work order, read top-down by keyset.
+    Index(
+        "ix_tickets_work_order",
+        "queue",
+        "is_open",
+        "priority_rank",
+        "tier_rank",
+        "waiting_since",
+        "topic_rank",
+        "id",
+    ),
+    Index("ix_tickets_updated", "updated_at", "id"),
+    Index("ix_tickets_player", "player_id", "is_open"),
+    Index("ix_tickets_assignee", "assignee_id", "is_open"),
+    Index("ix_tickets_status", "status"),
+    sqlite_autoincrement=True,
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("author_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("author_name", String(200), nullable=True),
+    Column("channel", String(16), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("quote_id", Id, ForeignKey("messages.id"), nullable=True),
+    Column("created_at", TZ, nullable=False),
+    Column("retracted_at", TZ, nullable=True),
+    Column("retracted_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("retract_reason", Text, nullable=True),
+    Index("ix_messages_ticket", "ticket_id", "id"),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=True),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("created_at", TZ, nullable=False),
+)
+
+# The change log: one row per change, `seq` global and in commit order. Seqs are handed out
+# from `change_counter` as the last step of each write transaction, so the row lock on the
+# counter orders them by commit on PostgreSQL too (a reader never sees seq N+1 before N).
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("op", String(16), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("created_at", TZ, nullable=False),
+)
+
+change_counter = Table(
+    "change_counter",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", Id, nullable=False, primary_key=True),
+    Column("key", String(255), nullable=False, primary_key=True),
+    Column("method", String(8), nullable=False),
+    Column("path", String(500), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", SmallInteger, nullable=False),
+    Column("response_body", LargeBinary, nullable=False),
+    Column("created_at", TZ, nullable=False),
+)
