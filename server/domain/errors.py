@@ -40,3 +40,8 @@ class VersionMismatch(DomainError):
 class Invalid(DomainError):
     status = 422
     code = "invalid"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"

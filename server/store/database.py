@@ -47,15 +47,12 @@ class Change:
     data: str  # the entity's JSON, encoded once
 
     def as_json(self) -> bytes:
-        return (
-            b'{"seq":%d,"entity":%s,"id":%s,"op":%s,"data":%s}'
-            % (
-                self.seq,
-                orjson.dumps(self.entity),
-                orjson.dumps(self.entity_id),
-                orjson.dumps(self.op),
-                self.data.encode(),
-            )
+        return b'{"seq":%d,"entity":%s,"id":%s,"op":%s,"data":%s}' % (
+            self.seq,
+            orjson.dumps(self.entity),
+            orjson.dumps(self.entity_id),
+            orjson.dumps(self.op),
+            self.data.encode(),
         )
 
 
@@ -218,5 +215,8 @@ class Database:
             ],
         )
         if not self.sqlite:
-            conn.execute(text("SELECT pg_notify(:channel, :seq)"), {"channel": NOTIFY_CHANNEL, "seq": str(last)})
+            conn.execute(
+                text("SELECT pg_notify(:channel, :seq)"),
+                {"channel": NOTIFY_CHANNEL, "seq": str(last)},
+            )
         return out

@@ -1,0 +1,82 @@
+"""Dependencies: the server's shared state and the signed-in actor."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from ..blobs import BlobStore
+from ..events.hub import EventHub
+from ..security import token_hash
+from ..services import Actor
+from ..settings import Settings
+from ..store import users as user_store
+from ..store.database import Database
+from ..store.rows import aware
+from .errors import Unauthorized
+
+
+@dataclass
+class ServerState:
+    settings: Settings
+    db: Database
+    hub: EventHub
+    blobs: BlobStore
+    # token hash → (actor, session expiry, time cached): saves a database read per request.
+    token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
+
+    def forget_token(self, hashed: str) -> None:
+        self.token_cache.pop(hashed, None)
+
+
+def get_state(request: Request) -> ServerState:
+    return request.app.state.server
+
+
+State = Annotated[ServerState, Depends(get_state)]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            "sign in first: POST /api/v1/auth/login, then send 'Authorization: Bearer TOKEN'"
+        )
+    return token.strip()
+
+
+async def current_actor(request: Request, state: State) -> Actor:
+    hashed = token_hash(_bearer(request))
+    now = datetime.now(UTC)
+    cached = state.token_cache.get(hashed)
+    if cached is not None:
+        actor, expires_at, cached_at = cached
+        if time.monotonic() - cached_at < state.settings.token_cache_seconds and now < expires_at:
+            return actor
+        state.token_cache.pop(hashed, None)
+    row: dict[str, Any] | None = await state.db.read(
+        lambda conn: user_store.session_user(conn, hashed)
+    )
+    if row is None:
+        raise Unauthorized("the token is not valid; sign in again")
+    expires_at = aware(row["expires_at"])
+    assert expires_at is not None
+    if row["revoked_at"] is not None:
+        raise Unauthorized("the token was revoked (signed out); sign in again")
+    if expires_at <= now:
+        raise Unauthorized("the token has expired; sign in again")
+    if not row["active"]:
+        raise Unauthorized("this user is deactivated; ask an admin")
+    actor = Actor(row["id"], row["username"], row["display_name"], row["role"])
+    if len(state.token_cache) > 10_000:
+        state.token_cache.clear()
+    state.token_cache[hashed] = (actor, expires_at, time.monotonic())
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -1,0 +1,326 @@
+"""Tickets, their messages and attachments."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Header, Path, Query, Request
+from starlette.responses import FileResponse, Response
+
+from ... import shapes
+from ...blobs import BlobTooLarge
+from ...domain.errors import NotFound
+from ...domain.values import Priority, Status
+from ...services import tickets as ticket_service
+from ...services.tickets import player_id_for
+from ...store import attachments as attachment_store
+from ...store import tickets as ticket_store
+from ...store import users as user_store
+from ...store.rows import aware
+from ..deps import CurrentActor, State
+from ..errors import BadRequest, PayloadTooLarge, PreconditionRequired
+from ..responses import json_response, run_idempotent
+from ..schemas import (
+    AttachmentOut,
+    ErrorOut,
+    MessageCreate,
+    MessageOut,
+    RetractIn,
+    TicketCreate,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["tickets"])
+MAX_ID = 2**62
+TicketId = Annotated[int, Path(ge=1, le=MAX_ID, description="Ticket id (= its number)")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (400, 401, 404, 409, 412, 413, 422, 428)
+}
+
+
+@router.post("/tickets", status_code=201, response_model=TicketOut, responses=ERRORS)
+async def create_ticket(
+    payload: TicketCreate, request: Request, state: State, actor: CurrentActor
+) -> Response:
+    """Open a ticket with the player's first message. Accepts `Idempotency-Key`."""
+    data = payload.model_dump(exclude_unset=True)
+    data["player"] = payload.player.model_dump(exclude_unset=True)
+    settings = state.settings
+
+    def job(ctx: Any) -> dict[str, Any]:
+        return ticket_service.create_ticket(
+            ctx,
+            actor,
+            data,
+            default_queue=settings.default_queue,
+            vip_queue=settings.vip_queue,
+        )
+
+    return await run_idempotent(request, state, actor, job, status=201)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+    return out or None
+
+
+def _encode_cursor(order: str, key: tuple[Any, ...]) -> str:
+    raw = orjson.dumps([order, *[v.isoformat() if isinstance(v, datetime) else v for v in key]])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, order: str) -> tuple[Any, ...]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+        if not isinstance(values, list) or values[0] != order:
+            raise ValueError("cursor for another order")
+        if order == "work":
+            p, t, w, tr, i = values[1:]
+            key: tuple[Any, ...] = (int(p), int(t), datetime.fromisoformat(w), int(tr), int(i))
+        else:
+            u, i = values[1:]
+            key = (datetime.fromisoformat(u), int(i))
+    except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
+        raise BadRequest(
+            "the cursor is not one this server gave out; start again without a cursor",
+            {"param": "cursor"},
+        ) from exc
+    return key
+
+
+_STATUSES = {s.value for s in Status}
+_PRIORITIES = {p.value for p in Priority}
+
+
+@router.get("/tickets", response_model=TicketPage, responses=ERRORS)
+async def list_tickets(
+    state: State,
+    actor: CurrentActor,
+    queue: Annotated[list[str] | None, Query(description="Queue name(s), comma-separated")] = None,
+    status: Annotated[list[str] | None, Query(description="Status(es), comma-separated")] = None,
+    priority: Annotated[list[str] | None, Query(description="P1…P4, comma-separated")] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=64, description="A username, `me`, or `none`")
+    ] = None,
+    player: Annotated[str | None, Query(max_length=128, description="Player external id")] = None,
+    updated_since: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    open: Annotated[bool | None, Query(description="Only open tickets")] = None,
+    order: Annotated[str, Query(pattern="^(work|updated)$")] = "work",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+) -> Response:
+    """Tickets in work order (P1 first, then VVIP/VIP, then longest waiting, then topic)."""
+    statuses = _split(status)
+    priorities = _split(priority)
+    bad = [s for s in statuses or [] if s not in _STATUSES]
+    bad += [p for p in priorities or [] if p not in _PRIORITIES]
+    if bad:
+        raise BadRequest(f"unknown filter value(s): {', '.join(bad)}", {"values": bad})
+    flt = ticket_store.TicketFilter(queue=_split(queue), status=statuses, priority=priorities)
+    if open or (statuses and all(Status(s).is_open for s in statuses)):
+        flt.open_only = True
+    if updated_since is not None:
+        flt.updated_since = aware(updated_since)
+    after = _decode_cursor(cursor, order) if cursor else None
+
+    def read(conn: Any) -> dict[str, Any]:
+        if assignee == "me":
+            flt.assignee_id = actor.id
+        elif assignee == "none":
+            flt.unassigned = True
+        elif assignee:
+            user = user_store.get_by_username(conn, assignee)
+            if user is None:
+                raise NotFound(f"user '{assignee}' does not exist", {"assignee": assignee})
+            flt.assignee_id = user["id"]
+        if player:
+            pid = player_id_for(conn, player)
+            if pid is None:
+                return {"items": [], "next_cursor": None}
+            flt.player_id = pid
+        rows = ticket_store.list_tickets(conn, flt, order=order, after=after, limit=limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = _encode_cursor(order, ticket_store.keyset(rows[-1], order)) if more else None
+        return {"items": [shapes.ticket(r) for r in rows], "next_cursor": next_cursor}
+
+    return json_response(await state.db.read(read))
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketOut, responses=ERRORS)
+async def get_ticket(ticket_id: TicketId, state: State, actor: CurrentActor) -> Response:
+    """One ticket with its thread and attachments. The ETag is its version."""
+    ticket = await state.db.read(lambda conn: ticket_service.read_ticket(conn, ticket_id))
+    return json_response(ticket, headers={"ETag": f'"{ticket["version"]}"'})
+
+
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def parse_if_match(value: str | None) -> int:
+    if value is None:
+        raise PreconditionRequired(
+            "send If-Match: <version> (the ticket's version from GET) so a change made by "
+            "someone else in the meantime is not overwritten",
+            {"header": "If-Match"},
+        )
+    m = _IF_MATCH.match(value)
+    if not m:
+        raise BadRequest(
+            f"If-Match must be the ticket's version number, e.g. If-Match: 3; got {value!r}",
+            {"header": "If-Match"},
+        )
+    return int(m.group(1))
+
+
+@router.patch("/tickets/{ticket_id}", response_model=TicketOut, responses=ERRORS)
+async def patch_ticket(
+    ticket_id: TicketId,
+    payload: TicketPatch,
+    state: State,
+    actor: CurrentActor,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Change status, priority, queue, assignee, tags. Needs `If-Match: <version>`.
+
+    A stale version gets 412 with the current ticket in `details.current`; an illegal status
+    change gets 409 with the allowed ones in `details.allowed`.
+    """
+    version = parse_if_match(if_match)
+    data = payload.model_dump(exclude_unset=True)
+    ticket = await state.db.write(
+        lambda ctx: ticket_service.update_ticket(ctx, actor, ticket_id, version, data)
+    )
+    return json_response(ticket, headers={"ETag": f'"{ticket["version"]}"'})
+
+
+@router.post(
+    "/tickets/{ticket_id}/messages", status_code=201, response_model=MessageOut, responses=ERRORS
+)
+async def post_message(
+    ticket_id: TicketId,
+    payload: MessageCreate,
+    request: Request,
+    state: State,
+    actor: CurrentActor,
+) -> Response:
+    """Add a reply (to the player), an internal note, or a relayed player message."""
+    data = payload.model_dump()
+    return await run_idempotent(
+        request,
+        state,
+        actor,
+        lambda ctx: ticket_service.add_message(ctx, actor, ticket_id, data),
+        status=201,
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/messages/{message_id}/retract",
+    response_model=MessageOut,
+    responses=ERRORS,
+)
+async def retract_message(
+    ticket_id: TicketId,
+    message_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    request: Request,
+    state: State,
+    actor: CurrentActor,
+    payload: RetractIn | None = None,
+) -> Response:
+    """Retract a reply sent by mistake. It stays in the history, marked retracted."""
+    reason = payload.reason if payload else None
+    return await run_idempotent(
+        request,
+        state,
+        actor,
+        lambda ctx: ticket_service.retract_message(ctx, actor, ticket_id, message_id, reason),
+        status=200,
+    )
+
+
+_FILENAME = re.compile(r"^[^/\\\x00-\x1f]{1,255}$")
+
+
+@router.post(
+    "/tickets/{ticket_id}/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    responses=ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def upload_attachment(
+    ticket_id: TicketId,
+    request: Request,
+    state: State,
+    actor: CurrentActor,
+    filename: Annotated[str, Query(min_length=1, max_length=255)],
+    message_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """Upload a file as the raw request body (`?filename=`). Above the size cap: 413."""
+    if not _FILENAME.match(filename):
+        raise BadRequest("filename must not contain slashes or control characters")
+    content_type = request.headers.get("content-type") or "application/octet-stream"
+    limit = state.settings.attachment_max_bytes
+    try:
+        sha, size = await state.blobs.save(request.stream(), limit)
+    except BlobTooLarge as exc:
+        raise PayloadTooLarge(
+            f"the file is larger than the {exc.limit} bytes allowed for an attachment",
+            {"limit_bytes": exc.limit},
+        ) from exc
+
+    def job(ctx: Any) -> dict[str, Any]:
+        ticket_service.read_ticket(ctx.conn, ticket_id, full=False)  # 404 if missing
+        values = {
+            "ticket_id": ticket_id,
+            "message_id": message_id,
+            "filename": filename,
+            "content_type": content_type[:255],
+            "size": size,
+            "sha256": sha,
+            "uploaded_by": actor.id,
+            "created_at": ctx.now,
+        }
+        attachment_id = attachment_store.insert_attachment(ctx.conn, values)
+        out = shapes.attachment({**values, "id": attachment_id})
+        ctx.record("attachment", attachment_id, "create", out)
+        return out
+
+    fingerprint_body = f"{filename}\n{content_type}\n{sha}\n{message_id}".encode()
+    return await run_idempotent(request, state, actor, job, status=201, body=fingerprint_body)
+
+
+@router.get("/attachments/{attachment_id}", responses=ERRORS)
+async def download_attachment(
+    attachment_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: State, actor: CurrentActor
+) -> Response:
+    """The file itself, with its content type and sha256 (`Digest`)."""
+    row = await state.db.read(lambda conn: attachment_store.get(conn, attachment_id))
+    if row is None:
+        raise NotFound(f"attachment {attachment_id} does not exist")
+    path = state.blobs.path_for(row["sha256"])
+    if not path.is_file():
+        raise NotFound(f"the file of attachment {attachment_id} is missing on the server")
+    return FileResponse(
+        path,
+        media_type=row["content_type"],
+        filename=row["filename"],
+        headers={"X-Content-SHA256": row["sha256"]},
+    )

@@ -1,0 +1,248 @@
+"""Request and response shapes of the REST API (pydantic). Unknown fields are refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..domain.values import Channel, Priority, Status, Tier
+
+
+def _clean_text(value: str) -> str:
+    # NUL cannot be stored by PostgreSQL and lone surrogates cannot be encoded: refuse both
+    # here, as bad input, instead of failing later in the database driver.
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
+Subject = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_clean_text)]
+Body = Annotated[str, Field(min_length=1, max_length=65_536), AfterValidator(_clean_text)]
+Name = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean_text)]
+Lang = Annotated[
+    str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+]
+ExternalId = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
+Tag = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_clean_text)]
+Ref = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlayerIn(Strict):
+    external_id: ExternalId
+    name: ShortText | None = None
+    tier: Tier | None = None
+    host: Name | None = None
+    languages: list[Lang] | None = Field(default=None, max_length=20)
+    timezone: Annotated[str, Field(max_length=64)] | None = None
+    preferred_channels: list[Channel] | None = Field(default=None, max_length=10)
+    quiet_mode: bool | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=8)] | None = None
+    kyc_state: Annotated[str, Field(max_length=32)] | None = None
+    profile: dict[str, Any] | None = None
+    code_word: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Stored hashed; never returned."
+    )
+
+
+class PlayerUpsert(Strict):
+    """PUT /players/{external_id}: the body names the fields to set."""
+
+    name: ShortText | None = None
+    tier: Tier | None = None
+    host: Name | None = None
+    languages: list[Lang] | None = Field(default=None, max_length=20)
+    timezone: Annotated[str, Field(max_length=64)] | None = None
+    preferred_channels: list[Channel] | None = Field(default=None, max_length=10)
+    quiet_mode: bool | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=8)] | None = None
+    kyc_state: Annotated[str, Field(max_length=32)] | None = None
+    profile: dict[str, Any] | None = None
+    code_word: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+
+
+class TicketCreate(Strict):
+    subject: Subject
+    body: Body
+    channel: Channel
+    queue: Name | None = None
+    priority: Priority | None = None
+    language: Lang | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    transaction_refs: list[Ref] | None = Field(default=None, max_length=20)
+    player: PlayerIn
+
+
+class TicketPatch(Strict):
+    status: Status | None = None
+    priority: Priority | None = None
+    queue: Name | None = None
+    assignee: Name | None = Field(default=None, description="A username; null unassigns.")
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    subject: Subject | None = None
+    transaction_refs: list[Ref] | None = Field(default=None, max_length=20)
+
+
+class MessageCreate(Strict):
+    kind: Literal["reply", "note", "player"] = Field(
+        description="reply: public answer to the player; note: internal; player: an "
+        "integration relaying the player's own words"
+    )
+    body: Body
+    quote_id: int | None = Field(default=None, ge=1)
+
+
+class RetractIn(Strict):
+    reason: Annotated[str, Field(max_length=1000), AfterValidator(_clean_text)] | None = None
+
+
+class LoginIn(Strict):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+# -- responses (documentation; handlers return JSON built by server.shapes) ----------------
+
+
+class PlayerRef(BaseModel):
+    external_id: str
+    name: str | None
+    tier: Tier
+
+
+class MessageOut(BaseModel):
+    id: int
+    ticket_id: int
+    kind: str
+    author: str | None
+    author_name: str | None
+    channel: str | None
+    body: str
+    quote_id: int | None
+    created_at: datetime
+    retracted: bool
+    retracted_at: datetime | None
+    retract_reason: str | None
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    ticket_id: int
+    message_id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    url: str
+
+
+class TicketOut(BaseModel):
+    id: int
+    number: int
+    display_number: str
+    subject: str
+    status: Status
+    priority: Priority
+    queue: str
+    channel: Channel
+    language: str | None
+    player: PlayerRef
+    assignee: str | None
+    team: str | None
+    tags: list[str]
+    transaction_refs: list[str]
+    escalation_level: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    waiting_since: datetime
+    last_message_at: datetime | None
+    message_count: int
+    allowed_transitions: list[Status]
+    messages: list[MessageOut] | None = None
+    attachments: list[AttachmentOut] | None = None
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class PlayerOut(BaseModel):
+    external_id: str
+    name: str | None
+    tier: Tier
+    host: str | None
+    languages: list[str]
+    timezone: str | None
+    preferred_channels: list[str]
+    quiet_mode: bool
+    currency: str | None
+    kyc_state: str | None
+    profile: dict[str, Any]
+    has_code_word: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    languages: list[str]
+    queues: list[str]
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class QueueOut(BaseModel):
+    name: str
+    title: str
+    description: str
+    region: str | None
+    language: str | None
+    open_count: int
+    by_status: dict[str, int]
+    by_priority: dict[str, int]
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    entity: str
+    id: str
+    op: str
+    data: dict[str, Any]
+
+
+class ChangesOut(BaseModel):
+    changes: list[ChangeOut]
+    last_seq: int
+    head_seq: int
+    has_more: bool
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,306 @@
+"""Creating, reading and changing tickets, and their threads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from .. import shapes
+from ..domain import status as machine
+from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, VersionMismatch
+from ..domain.values import MessageKind, Priority, Status, Tier, topic_rank
+from ..domain.validation import normalize_tags
+from ..store import attachments as attachment_store
+from ..store import messages as message_store
+from ..store import players as player_store
+from ..store import queues as queue_store
+from ..store import tickets as ticket_store
+from ..store import users as user_store
+from ..store.database import WriteContext
+from . import Actor
+from .players import upsert_player
+
+
+def read_ticket(conn: Connection, ticket_id: int, *, full: bool = True) -> dict[str, Any]:
+    row = ticket_store.get(conn, ticket_id)
+    if row is None:
+        raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
+    out = shapes.ticket(row)
+    if full:
+        out["messages"] = [shapes.message(m) for m in message_store.for_ticket(conn, ticket_id)]
+        out["attachments"] = [
+            shapes.attachment(a) for a in attachment_store.for_ticket(conn, ticket_id)
+        ]
+    return out
+
+
+def create_ticket(
+    ctx: WriteContext, actor: Actor, data: dict[str, Any], *, default_queue: str, vip_queue: str
+) -> dict[str, Any]:
+    conn, now = ctx.conn, ctx.now
+    player_data = data["player"]
+    player = upsert_player(ctx, player_data["external_id"], player_data, only_if_given=True)
+    tier = Tier(player["tier"])
+    queue = data.get("queue") or (vip_queue if tier != Tier.standard else default_queue)
+    if not queue_store.exists(conn, queue):
+        raise Invalid(
+            f"queue '{queue}' does not exist; GET /api/v1/queues lists the queues",
+            {"field": "queue", "value": queue},
+        )
+    priority = Priority(data.get("priority") or "P3")
+    tags = normalize_tags(data.get("tags") or [])
+    channel = data["channel"]
+    values = {
+        "subject": data["subject"],
+        "status": Status.new.value,
+        "is_open": True,
+        "priority": priority.value,
+        "priority_rank": priority.rank,
+        "tier_rank": tier.rank,
+        "topic_rank": topic_rank(tags),
+        "queue": queue,
+        "channel": channel,
+        "language": data.get("language"),
+        "player_id": player["id"],
+        "assignee_id": None,
+        "team": None,
+        "tags": tags,
+        "transaction_refs": data.get("transaction_refs") or [],
+        "escalation_level": 0,
+        "version": 1,
+        "waiting_since": now,
+        "created_at": now,
+        "updated_at": now,
+        "last_message_at": now,
+        "message_count": 1,
+    }
+    ticket_id = ticket_store.insert_ticket(conn, values)
+    message = {
+        "ticket_id": ticket_id,
+        "kind": MessageKind.player.value,
+        "author_id": None,
+        "author_name": player.get("name"),
+        "channel": channel,
+        "body": data["body"],
+        "quote_id": None,
+        "created_at": now,
+        "retracted_at": None,
+        "retracted_by": None,
+        "retract_reason": None,
+    }
+    message_id = message_store.insert_message(conn, message)
+    # The shapes are built from what was written, without reading it back.
+    row = {
+        **values,
+        "id": ticket_id,
+        "player_external_id": player["external_id"],
+        "player_name": player.get("name"),
+        "assignee_username": None,
+    }
+    ticket = shapes.ticket(row)
+    msg = shapes.message({**message, "id": message_id, "author_username": None})
+    ctx.record("ticket", ticket_id, "create", ticket)
+    ctx.record("message", message_id, "create", msg)
+    return {**ticket, "messages": [msg], "attachments": []}
+
+
+def update_ticket(
+    ctx: WriteContext, actor: Actor, ticket_id: int, if_match: int, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Apply a PATCH: status, priority, queue, assignee, tags, subject, transaction refs."""
+    conn, now = ctx.conn, ctx.now
+    row = ticket_store.get(conn, ticket_id)
+    if row is None:
+        raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
+    if row["version"] != if_match:
+        raise VersionMismatch(
+            f"ticket {ticket_id} is at version {row['version']}, not {if_match}: "
+            "someone changed it; reload it and apply your change again",
+            {"current": read_ticket(conn, ticket_id)},
+        )
+    changes: dict[str, Any] = {}
+    events: list[str] = []
+    if "status" in data and data["status"] != row["status"]:
+        current, target = Status(row["status"]), Status(data["status"])
+        machine.check_transition(current, target)
+        changes["status"] = target.value
+        changes["is_open"] = target.is_open
+        if target == Status.reopened:
+            changes["waiting_since"] = now
+        events.append(f"status {current.value} → {target.value}")
+    if "priority" in data and data["priority"] != row["priority"]:
+        priority = Priority(data["priority"])
+        changes["priority"] = priority.value
+        changes["priority_rank"] = priority.rank
+        events.append(f"priority {row['priority']} → {priority.value}")
+    if "queue" in data and data["queue"] != row["queue"]:
+        if not queue_store.exists(conn, data["queue"]):
+            raise Invalid(
+                f"queue '{data['queue']}' does not exist; GET /api/v1/queues lists the queues",
+                {"field": "queue", "value": data["queue"]},
+            )
+        changes["queue"] = data["queue"]
+        events.append(f"queue {row['queue']} → {data['queue']}")
+    if "assignee" in data and data["assignee"] != row["assignee_username"]:
+        username = data["assignee"]
+        if username is None:
+            changes["assignee_id"] = None
+        else:
+            user = user_store.get_by_username(conn, username)
+            if user is None or not user["active"]:
+                raise Invalid(
+                    f"user '{username}' does not exist or is not active",
+                    {"field": "assignee", "value": username},
+                )
+            changes["assignee_id"] = user["id"]
+        events.append(f"assignee {row['assignee_username'] or '—'} → {username or '—'}")
+    if "tags" in data:
+        tags = normalize_tags(data["tags"])
+        if tags != row["tags"]:
+            changes["tags"] = tags
+            changes["topic_rank"] = topic_rank(tags)
+    if "subject" in data and data["subject"] != row["subject"]:
+        changes["subject"] = data["subject"]
+    if "transaction_refs" in data and data["transaction_refs"] != row["transaction_refs"]:
+        changes["transaction_refs"] = data["transaction_refs"]
+    if not changes:
+        return read_ticket(conn, ticket_id)
+    changes["version"] = row["version"] + 1
+    changes["updated_at"] = now
+    ticket_store.update_ticket(conn, ticket_id, changes)
+    if events:
+        add_system_message(ctx, ticket_id, f"{actor.username}: " + "; ".join(events))
+    ticket = read_ticket(conn, ticket_id)
+    ctx.record("ticket", ticket_id, "update", _without_thread(ticket))
+    return ticket
+
+
+def add_system_message(ctx: WriteContext, ticket_id: int, text: str) -> None:
+    values = {
+        "ticket_id": ticket_id,
+        "kind": MessageKind.system.value,
+        "author_id": None,
+        "author_name": None,
+        "channel": None,
+        "body": text,
+        "quote_id": None,
+        "created_at": ctx.now,
+    }
+    message_id = message_store.insert_message(ctx.conn, values)
+    ctx.record(
+        "message",
+        message_id,
+        "create",
+        shapes.message(
+            {
+                **values,
+                "id": message_id,
+                "author_username": None,
+                "retracted_at": None,
+                "retract_reason": None,
+            }
+        ),
+    )
+
+
+def _without_thread(ticket: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ticket.items() if k not in ("messages", "attachments")}
+
+
+def add_message(
+    ctx: WriteContext, actor: Actor, ticket_id: int, data: dict[str, Any]
+) -> dict[str, Any]:
+    """An agent reply or internal note (or, for integrations, a player message)."""
+    conn, now = ctx.conn, ctx.now
+    row = ticket_store.get(conn, ticket_id)
+    if row is None:
+        raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
+    kind = MessageKind(data["kind"])
+    quote_id = data.get("quote_id")
+    if quote_id is not None:
+        quoted = message_store.get(conn, quote_id)
+        if quoted is None or quoted["ticket_id"] != ticket_id:
+            raise Invalid(
+                f"message {quote_id} is not part of ticket {ticket_id}, so it cannot be quoted",
+                {"field": "quote_id", "value": quote_id},
+            )
+    values = {
+        "ticket_id": ticket_id,
+        "kind": kind.value,
+        "author_id": None if kind == MessageKind.player else actor.id,
+        "author_name": row["player_name"] if kind == MessageKind.player else actor.display_name,
+        "channel": row["channel"] if kind in (MessageKind.reply, MessageKind.player) else None,
+        "body": data["body"],
+        "quote_id": quote_id,
+        "created_at": now,
+    }
+    message_id = message_store.insert_message(conn, values)
+    status = Status(row["status"])
+    new_status = status
+    ticket_changes: dict[str, Any] = {
+        "updated_at": now,
+        "last_message_at": now,
+        "message_count": row["message_count"] + 1,
+    }
+    if kind == MessageKind.reply:
+        new_status = machine.after_agent_reply(status)
+    elif kind == MessageKind.player:
+        new_status = machine.after_player_message(status)
+        if new_status != status:
+            ticket_changes["waiting_since"] = now
+    if new_status != status:
+        ticket_changes.update(
+            status=new_status.value, is_open=new_status.is_open, version=row["version"] + 1
+        )
+    ticket_store.update_ticket(conn, ticket_id, ticket_changes)
+    msg = shapes.message(
+        {
+            **values,
+            "id": message_id,
+            "author_username": None if kind == MessageKind.player else actor.username,
+            "retracted_at": None,
+            "retract_reason": None,
+        }
+    )
+    ctx.record("message", message_id, "create", msg)
+    ticket = shapes.ticket({**row, **ticket_changes})
+    ctx.record("ticket", ticket_id, "update", ticket)
+    return msg
+
+
+RETRACTABLE = (MessageKind.reply, MessageKind.note)
+LEAD_ROLES = ("shift_lead", "admin")
+
+
+def retract_message(
+    ctx: WriteContext, actor: Actor, ticket_id: int, message_id: int, reason: str | None
+) -> dict[str, Any]:
+    """Mark a reply sent by mistake as retracted; it stays in the history for the audit."""
+    conn = ctx.conn
+    msg = message_store.get(conn, message_id)
+    if msg is None or msg["ticket_id"] != ticket_id:
+        raise NotFound(
+            f"message {message_id} does not exist on ticket {ticket_id}",
+            {"ticket_id": ticket_id, "message_id": message_id},
+        )
+    if MessageKind(msg["kind"]) not in RETRACTABLE:
+        raise Invalid(
+            f"only agent replies and notes can be retracted; message {message_id} is a "
+            f"{msg['kind']} message",
+            {"kind": msg["kind"]},
+        )
+    if msg["retracted_at"] is not None:
+        raise Conflict(f"message {message_id} is already retracted", {"message_id": message_id})
+    if msg["author_id"] != actor.id and actor.role not in LEAD_ROLES:
+        raise Forbidden("only the author, a shift lead or an admin can retract this message")
+    message_store.retract(conn, message_id, by=actor.id, at=ctx.now, reason=reason)
+    updated = shapes.message(message_store.get(conn, message_id) or {})
+    ctx.record("message", message_id, "update", updated)
+    add_system_message(ctx, ticket_id, f"{actor.username} retracted message {message_id}")
+    return updated
+
+
+def player_id_for(conn: Connection, external_id: str) -> int | None:
+    row = player_store.get_by_external_id(conn, external_id)
+    return row["id"] if row else None

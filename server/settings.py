@@ -1,0 +1,129 @@
+"""Server settings in one object: defaults < config file ([server] table) < environment < flags.
+
+Nothing else in the server reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "agent-console"
+ENV_PREFIX = "AGENT_CONSOLE_"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+class SettingsError(ValueError):
+    """A configuration value is wrong; the message names the key and what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = ""  # empty: sqlite file in the data dir
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: str = ""  # empty: the platform's user data dir
+    # Bodies larger than this are refused with 413 before they are read whole.
+    max_body_bytes: int = 1_048_576
+    attachment_max_bytes: int = 10 * 1_048_576
+    token_ttl_hours: float = 12.0
+    # How long a verified bearer token is trusted without asking the database again.
+    token_cache_seconds: float = 5.0
+    sse_heartbeat_seconds: float = 15.0
+    sqlite_synchronous: str = "NORMAL"
+    default_queue: str = "l1"
+    vip_queue: str = "vip"
+    log_level: str = "info"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser() if self.data_dir else default_data_dir()
+
+    @property
+    def db_url(self) -> str:
+        return self.db or f"sqlite:///{self.data_path / 'agent-console.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_path / "attachments"
+
+
+def _coerce(name: str, raw: Any, template: Any) -> Any:
+    try:
+        if isinstance(template, bool):
+            if isinstance(raw, str):
+                return raw.strip().lower() in ("1", "true", "yes", "on")
+            return bool(raw)
+        if isinstance(template, int):
+            return int(raw)
+        if isinstance(template, float):
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(
+            f"setting '{name}' has value {raw!r}, which is not a {type(template).__name__}"
+        ) from exc
+
+
+def load_settings(
+    config_path: str | Path | None = None,
+    env: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build Settings from the config file, then AGENT_CONSOLE_* variables, then overrides.
+
+    `config_path` None means the default path, used only if it exists; a path given
+    explicitly must exist. Overrides with value None are ignored (unset CLI flags).
+    """
+    env = dict(os.environ) if env is None else env
+    defaults = Settings()
+    known = {f.name: getattr(defaults, f.name) for f in fields(Settings) if f.name != "extra"}
+    values: dict[str, Any] = {}
+
+    if config_path:
+        path, explicit = Path(config_path), True
+    elif env.get(f"{ENV_PREFIX}CONFIG"):
+        path, explicit = Path(env[f"{ENV_PREFIX}CONFIG"]), True
+    else:
+        path, explicit = default_config_path(), False
+    if path.is_file():
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path}: {exc}") from exc
+        table = doc.get("server", {})
+        for key, raw in table.items():
+            if key not in known:
+                raise SettingsError(
+                    f"config file {path}: unknown key [server].{key}; "
+                    f"known keys: {', '.join(sorted(known))}"
+                )
+            values[key] = _coerce(f"[server].{key}", raw, known[key])
+    elif explicit:
+        raise SettingsError(f"config file {path} does not exist")
+
+    for key, template in known.items():
+        raw = env.get(ENV_PREFIX + key.upper())
+        if raw is not None:
+            values[key] = _coerce(ENV_PREFIX + key.upper(), raw, template)
+
+    for key, raw in overrides.items():
+        if raw is not None:
+            values[key] = _coerce(key, raw, known[key])
+    settings = replace(defaults, **values)
+    if settings.sqlite_synchronous.upper() not in ("NORMAL", "FULL", "EXTRA"):
+        raise SettingsError("sqlite_synchronous must be NORMAL, FULL or EXTRA")
+    return settings

@@ -1,0 +1,49 @@
+"""Stored first responses of writes made with an Idempotency-Key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from .tables import idempotency_keys as ik
+
+
+def find(conn: Connection, user_id: int, key: str) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(
+                ik.c.method, ik.c.path, ik.c.request_hash, ik.c.status_code, ik.c.response_body
+            ).where(ik.c.user_id == user_id, ik.c.key == key)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def store(
+    conn: Connection,
+    *,
+    user_id: int,
+    key: str,
+    method: str,
+    path: str,
+    request_hash: str,
+    status_code: int,
+    body: bytes,
+    now: datetime,
+) -> None:
+    conn.execute(
+        insert(ik).values(
+            user_id=user_id,
+            key=key,
+            method=method,
+            path=path,
+            request_hash=request_hash,
+            status_code=status_code,
+            response_body=body,
+            created_at=now,
+        )
+    )

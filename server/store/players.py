@@ -1,0 +1,29 @@
+"""Players: looked up and upserted by their external id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from .tables import players
+
+
+def get_by_external_id(conn: Connection, external_id: str) -> dict[str, Any] | None:
+    row = (
+        conn.execute(select(players).where(players.c.external_id == external_id)).mappings().first()
+    )
+    return dict(row) if row else None
+
+
+def get_by_id(conn: Connection, player_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(players).where(players.c.id == player_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def create(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(insert(players).values(**values).returning(players.c.id)).scalar_one()
+
+
+def update_fields(conn: Connection, player_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(players).where(players.c.id == player_id).values(**values))

@@ -1,0 +1,45 @@
+"""Queues and their open-ticket counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from .tables import queues, tickets
+
+
+def list_queues(conn: Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(select(queues).order_by(queues.c.name)).mappings()]
+
+
+def names(conn: Connection) -> set[str]:
+    return set(conn.execute(select(queues.c.name)).scalars())
+
+
+def exists(conn: Connection, name: str) -> bool:
+    return conn.execute(select(queues.c.name).where(queues.c.name == name)).first() is not None
+
+
+def create(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(insert(queues).values(**values))
+
+
+def open_counts(conn: Connection) -> dict[str, dict[str, int]]:
+    """Per queue: open tickets by status, and open tickets by priority."""
+    out: dict[str, dict[str, int]] = {}
+    rows = conn.execute(
+        select(tickets.c.queue, tickets.c.status, tickets.c.priority, func.count())
+        .where(tickets.c.is_open.is_(True))
+        .group_by(tickets.c.queue, tickets.c.status, tickets.c.priority)
+    )
+    for queue, status, priority, n in rows:
+        q = out.setdefault(queue, {})
+        q["status:" + status] = q.get("status:" + status, 0) + n
+        q["priority:" + priority] = q.get("priority:" + priority, 0) + n
+    return out
+
+
+def status_counts(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(select(tickets.c.status, func.count()).group_by(tickets.c.status))
+    return {status: n for status, n in rows}

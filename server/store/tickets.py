@@ -1,0 +1,128 @@
+"""Ticket rows: insert, read (with player and assignee), list in work order, update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, insert, select, tuple_, update
+
+from .tables import players, tickets, users
+
+# The columns a ticket's public shape is built from.
+TICKET_COLUMNS = (
+    *tickets.c,
+    players.c.external_id.label("player_external_id"),
+    players.c.name.label("player_name"),
+    users.c.username.label("assignee_username"),
+)
+WORK_ORDER = (
+    tickets.c.priority_rank,
+    tickets.c.tier_rank,
+    tickets.c.waiting_since,
+    tickets.c.topic_rank,
+    tickets.c.id,
+)
+UPDATED_ORDER = (tickets.c.updated_at, tickets.c.id)
+
+
+def _joined() -> Select[Any]:
+    return (
+        select(*TICKET_COLUMNS)
+        .join(players, players.c.id == tickets.c.player_id)
+        .outerjoin(users, users.c.id == tickets.c.assignee_id)
+    )
+
+
+def insert_ticket(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(insert(tickets).values(**values).returning(tickets.c.id)).scalar_one()
+
+
+def get(conn: Connection, ticket_id: int) -> dict[str, Any] | None:
+    row = conn.execute(_joined().where(tickets.c.id == ticket_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def update_ticket(conn: Connection, ticket_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(**values))
+
+
+@dataclass
+class TicketFilter:
+    queue: list[str] | None = None
+    status: list[str] | None = None
+    priority: list[str] | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    player_id: int | None = None
+    updated_since: datetime | None = None
+    open_only: bool = False
+
+
+def list_tickets(
+    conn: Connection,
+    flt: TicketFilter,
+    *,
+    order: str,
+    after: tuple[Any, ...] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """One page of tickets after the keyset `after`, in `order` ("work" or "updated")."""
+    q = _joined()
+    conds = []
+    if flt.queue:
+        conds.append(tickets.c.queue.in_(flt.queue))
+    if flt.open_only:
+        conds.append(tickets.c.is_open.is_(True))
+    if flt.status:
+        conds.append(tickets.c.status.in_(flt.status))
+    if flt.priority:
+        conds.append(tickets.c.priority.in_(flt.priority))
+    if flt.assignee_id is not None:
+        conds.append(tickets.c.assignee_id == flt.assignee_id)
+    if flt.unassigned:
+        conds.append(tickets.c.assignee_id.is_(None))
+    if flt.player_id is not None:
+        conds.append(tickets.c.player_id == flt.player_id)
+    if flt.updated_since is not None:
+        conds.append(tickets.c.updated_at >= flt.updated_since)
+    cols = WORK_ORDER if order == "work" else UPDATED_ORDER
+    if after is not None:
+        conds.append(_after(cols, after))
+    if conds:
+        q = q.where(and_(*conds))
+    q = q.order_by(*cols).limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def _after(cols: tuple[Any, ...], key: tuple[Any, ...]) -> Any:
+    # Row-value comparison: both SQLite and PostgreSQL walk the index from this point.
+    return tuple_(*cols) > tuple_(*key)
+
+
+def keyset(row: dict[str, Any], order: str) -> tuple[Any, ...]:
+    if order == "work":
+        return (
+            row["priority_rank"],
+            row["tier_rank"],
+            row["waiting_since"],
+            row["topic_rank"],
+            row["id"],
+        )
+    return (row["updated_at"], row["id"])
+
+
+def open_ids_for_player(conn: Connection, player_id: int) -> list[int]:
+    rows = conn.execute(
+        select(tickets.c.id).where(tickets.c.player_id == player_id, tickets.c.is_open.is_(True))
+    )
+    return list(rows.scalars())
+
+
+def set_tier_rank_for_player(conn: Connection, player_id: int, tier_rank: int) -> list[int]:
+    """A player's tier changed: their open tickets move in the work order. Returns their ids."""
+    ids = open_ids_for_player(conn, player_id)
+    if ids:
+        conn.execute(update(tickets).where(tickets.c.id.in_(ids)).values(tier_rank=tier_rank))
+    return ids

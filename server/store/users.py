@@ -1,0 +1,80 @@
+"""Users and their login sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from .tables import sessions, users
+
+
+def get_by_username(conn: Connection, username: str) -> dict[str, Any] | None:
+    row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+    return dict(row) if row else None
+
+
+def get_by_id(conn: Connection, user_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def ids_by_username(conn: Connection, usernames: list[str]) -> dict[str, int]:
+    rows = conn.execute(select(users.c.username, users.c.id).where(users.c.username.in_(usernames)))
+    return {r.username: r.id for r in rows}
+
+
+def list_users(conn: Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(select(users).order_by(users.c.username)).mappings()]
+
+
+def create(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(insert(users).values(**values).returning(users.c.id)).scalar_one()
+
+
+def update_user(conn: Connection, user_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+def create_session(
+    conn: Connection, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+) -> None:
+    conn.execute(
+        insert(sessions).values(
+            token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at
+        )
+    )
+
+
+def session_user(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+    """The session with its user, or None; expiry and revocation are for the caller to judge."""
+    row = (
+        conn.execute(
+            select(
+                sessions.c.expires_at,
+                sessions.c.revoked_at,
+                users.c.id,
+                users.c.username,
+                users.c.display_name,
+                users.c.role,
+                users.c.active,
+                users.c.languages,
+                users.c.queues,
+            )
+            .join(users, users.c.id == sessions.c.user_id)
+            .where(sessions.c.token_hash == token_hash)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def revoke_session(conn: Connection, token_hash: str, now: datetime) -> bool:
+    res = conn.execute(
+        update(sessions)
+        .where(sessions.c.token_hash == token_hash, sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return res.rowcount > 0
