@@ -9,8 +9,8 @@ from sqlalchemy import Connection
 from .. import shapes
 from ..domain import status as machine
 from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, VersionMismatch
-from ..domain.values import MessageKind, Priority, Status, Tier, topic_rank
 from ..domain.validation import normalize_tags
+from ..domain.values import MessageKind, Priority, Status, Tier, topic_rank
 from ..store import attachments as attachment_store
 from ..store import messages as message_store
 from ..store import players as player_store

@@ -91,7 +91,7 @@ async def events(
         while True:
             frames = hub.frames_after(seq)
             if frames is None:  # fell behind the buffer: read from the log
-                batch = await state.db.read(lambda conn: change_store.since(conn, seq, 2000))
+                batch = await state.db.read(lambda conn, s=seq: change_store.since(conn, s, 2000))
                 if batch:
                     seq = batch[-1].seq
                     yield b"".join(sse_frame(c) for c in batch)

@@ -10,8 +10,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
 from ..deps import State
-from ..metrics import refresh_gauges
 from ..errors import error_response
+from ..metrics import refresh_gauges
 from ..responses import json_response
 
 router = APIRouter(tags=["health"])
