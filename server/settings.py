@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,6 @@ class Settings:
     default_queue: str = "l1"
     vip_queue: str = "vip"
     log_level: str = "info"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def data_path(self) -> Path:
@@ -90,7 +89,7 @@ def load_settings(
     """
     env = dict(os.environ) if env is None else env
     defaults = Settings()
-    known = {f.name: getattr(defaults, f.name) for f in fields(Settings) if f.name != "extra"}
+    known = {f.name: getattr(defaults, f.name) for f in fields(Settings)}
     values: dict[str, Any] = {}
 
     if config_path:

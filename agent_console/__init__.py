@@ -1,0 +1,1 @@
+"""The Agent Console client: the Textual console and its API client."""
