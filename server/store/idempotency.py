@@ -5,21 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from .tables import idempotency_keys as ik
 
+_FIND = select(
+    ik.c.method, ik.c.path, ik.c.request_hash, ik.c.status_code, ik.c.response_body
+).where(ik.c.user_id == bindparam("user_id"), ik.c.key == bindparam("key"))
+_INSERT = insert(ik)
+
 
 def find(conn: Connection, user_id: int, key: str) -> dict[str, Any] | None:
-    row = (
-        conn.execute(
-            select(
-                ik.c.method, ik.c.path, ik.c.request_hash, ik.c.status_code, ik.c.response_body
-            ).where(ik.c.user_id == user_id, ik.c.key == key)
-        )
-        .mappings()
-        .first()
-    )
+    row = conn.execute(_FIND, {"user_id": user_id, "key": key}).mappings().first()
     return dict(row) if row else None
 
 
@@ -36,14 +33,15 @@ def store(
     now: datetime,
 ) -> None:
     conn.execute(
-        insert(ik).values(
-            user_id=user_id,
-            key=key,
-            method=method,
-            path=path,
-            request_hash=request_hash,
-            status_code=status_code,
-            response_body=body,
-            created_at=now,
-        )
+        _INSERT,
+        {
+            "user_id": user_id,
+            "key": key,
+            "method": method,
+            "path": path,
+            "request_hash": request_hash,
+            "status_code": status_code,
+            "response_body": body,
+            "created_at": now,
+        },
     )

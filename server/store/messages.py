@@ -15,8 +15,11 @@ MESSAGE_COLUMNS = (
 )
 
 
+_INSERT = insert(messages).returning(messages.c.id)
+
+
 def insert_message(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(insert(messages).values(**values).returning(messages.c.id)).scalar_one()
+    return conn.execute(_INSERT, values).scalar_one()
 
 
 def get(conn: Connection, message_id: int) -> dict[str, Any] | None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from .tables import players
 
+_BY_EXTERNAL_ID = select(players).where(players.c.external_id == bindparam("external_id"))
+
 
 def get_by_external_id(conn: Connection, external_id: str) -> dict[str, Any] | None:
-    row = (
-        conn.execute(select(players).where(players.c.external_id == external_id)).mappings().first()
-    )
+    row = conn.execute(_BY_EXTERNAL_ID, {"external_id": external_id}).mappings().first()
     return dict(row) if row else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from .tables import queues, tickets
 
@@ -17,8 +17,11 @@ def names(conn: Connection) -> set[str]:
     return set(conn.execute(select(queues.c.name)).scalars())
 
 
+_EXISTS = select(queues.c.name).where(queues.c.name == bindparam("name"))
+
+
 def exists(conn: Connection, name: str) -> bool:
-    return conn.execute(select(queues.c.name).where(queues.c.name == name)).first() is not None
+    return conn.execute(_EXISTS, {"name": name}).first() is not None
 
 
 def create(conn: Connection, values: dict[str, Any]) -> None:

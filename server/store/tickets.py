@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, insert, select, tuple_, update
+from sqlalchemy import Connection, Select, and_, insert, select, true, tuple_, update
 
 from .tables import players, tickets, users
 
@@ -35,8 +35,11 @@ def _joined() -> Select[Any]:
     )
 
 
+_INSERT = insert(tickets).returning(tickets.c.id)
+
+
 def insert_ticket(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(insert(tickets).values(**values).returning(tickets.c.id)).scalar_one()
+    return conn.execute(_INSERT, values).scalar_one()
 
 
 def get(conn: Connection, ticket_id: int) -> dict[str, Any] | None:
@@ -71,14 +74,16 @@ def list_tickets(
     """One page of tickets after the keyset `after`, in `order` ("work" or "updated")."""
     q = _joined()
     conds = []
+    # Equality (not IN, not IS) where there is one value, so the planners walk the
+    # work-order index in order instead of sorting.
     if flt.queue:
-        conds.append(tickets.c.queue.in_(flt.queue))
+        conds.append(_one_of(tickets.c.queue, flt.queue))
     if flt.open_only:
-        conds.append(tickets.c.is_open.is_(True))
+        conds.append(tickets.c.is_open == true())
     if flt.status:
-        conds.append(tickets.c.status.in_(flt.status))
+        conds.append(_one_of(tickets.c.status, flt.status))
     if flt.priority:
-        conds.append(tickets.c.priority.in_(flt.priority))
+        conds.append(_one_of(tickets.c.priority, flt.priority))
     if flt.assignee_id is not None:
         conds.append(tickets.c.assignee_id == flt.assignee_id)
     if flt.unassigned:
@@ -94,6 +99,10 @@ def list_tickets(
         q = q.where(and_(*conds))
     q = q.order_by(*cols).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def _one_of(column: Any, values: list[str]) -> Any:
+    return column == values[0] if len(values) == 1 else column.in_(values)
 
 
 def _after(cols: tuple[Any, ...], key: tuple[Any, ...]) -> Any:
