@@ -6,6 +6,7 @@ from typing import Any
 
 from prometheus_client import Gauge
 
+from ..domain.values import Status
 from ..store import queues as queue_store
 
 TICKETS = Gauge("agent_console_tickets", "Tickets by status", ["status"])
@@ -19,8 +20,9 @@ async def refresh_gauges(state: Any) -> None:
         return queue_store.status_counts(conn), queue_store.open_counts(conn)
 
     by_status, open_counts = await state.db.read(read)
-    for status, n in by_status.items():
-        TICKETS.labels(status).set(n)
+    for status in Status:
+        TICKETS.labels(status.value).set(by_status.get(status.value, 0))
+    OPEN_BY_QUEUE.clear()
     for queue, counts in open_counts.items():
         OPEN_BY_QUEUE.labels(queue).set(
             sum(v for k, v in counts.items() if k.startswith("status:"))
