@@ -62,11 +62,17 @@ class Settings:
 
 def _coerce(name: str, raw: Any, template: Any) -> Any:
     try:
+        # A TOML list, table or boolean where a number or text belongs is a mistake.
+        wrong_bool = isinstance(raw, bool) and not isinstance(template, bool)
+        if wrong_bool or isinstance(raw, list | dict):
+            raise TypeError(name)
         if isinstance(template, bool):
             if isinstance(raw, str):
                 return raw.strip().lower() in ("1", "true", "yes", "on")
             return bool(raw)
         if isinstance(template, int):
+            if isinstance(raw, float) and not raw.is_integer():
+                raise ValueError(name)  # int(80.5) would quietly make it 80
             return int(raw)
         if isinstance(template, float):
             return float(raw)
@@ -120,6 +126,8 @@ def load_settings(
             values[key] = _coerce(ENV_PREFIX + key.upper(), raw, template)
 
     for key, raw in overrides.items():
+        if key not in known:
+            raise SettingsError(f"unknown setting '{key}'; known: {', '.join(sorted(known))}")
         if raw is not None:
             values[key] = _coerce(key, raw, known[key])
     settings = replace(defaults, **values)

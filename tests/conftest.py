@@ -74,7 +74,8 @@ def pg_template(worker_tag: str) -> Iterator[str]:
                 f"AGENT_CONSOLE_TEST_PG is set but PostgreSQL is unreachable: {_PG_PROBLEM}"
             )
         pytest.skip(f"PostgreSQL not reachable ({_PG_PROBLEM})")
-    name = f"ac_tpl_{worker_tag}"
+    # Unique per run too: two test runs on one PostgreSQL must not drop each other's template.
+    name = f"ac_tpl_{worker_tag}_{os.getpid()}"
     admin = _admin_engine()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -99,6 +100,19 @@ def install(app: FastAPI) -> None:
             code = "invalid_body"
             message = "the request body could not be read: send UTF-8 JSON"
         return error_response(exc.status_code, code, message, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> Response:
+        # The database refused a value the request carried (PostgreSQL: a NUL character in
+        # text, a number out of range): bad input, not a server failure.
+        log.info("database refused a request value: %s", exc.orig)
+        return error_response(
+            422,
+            "invalid",
+            "a value in the request cannot be stored: text must not contain NUL characters "
+            "and numbers must fit in 64 bits",
+            None,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> Response:

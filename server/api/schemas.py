@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..domain.values import Channel, Priority, Status, Tier
@@ -22,7 +23,19 @@ def _clean_text(value: str) -> str:
     return value
 
 
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    # Every change is encoded with orjson: refuse what it cannot encode (lone surrogates,
+    # integers beyond 64 bits) here, as bad input.
+    try:
+        orjson.dumps(value)
+    except TypeError as exc:
+        raise ValueError(f"cannot be stored as JSON: {exc}") from exc
+    return value
+
+
+Clean = AfterValidator(_clean_text)
 Text = Annotated[str, AfterValidator(_clean_text)]
+Profile = Annotated[dict[str, Any], AfterValidator(_json_safe)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
 Subject = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_clean_text)]
 Body = Annotated[str, Field(min_length=1, max_length=65_536), AfterValidator(_clean_text)]
@@ -45,13 +58,13 @@ class PlayerIn(Strict):
     tier: Tier | None = None
     host: Name | None = None
     languages: list[Lang] | None = Field(default=None, max_length=20)
-    timezone: Annotated[str, Field(max_length=64)] | None = None
+    timezone: Annotated[str, Field(max_length=64), Clean] | None = None
     preferred_channels: list[Channel] | None = Field(default=None, max_length=10)
     quiet_mode: bool | None = None
-    currency: Annotated[str, Field(min_length=3, max_length=8)] | None = None
-    kyc_state: Annotated[str, Field(max_length=32)] | None = None
-    profile: dict[str, Any] | None = None
-    code_word: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+    currency: Annotated[str, Field(min_length=3, max_length=8), Clean] | None = None
+    kyc_state: Annotated[str, Field(max_length=32), Clean] | None = None
+    profile: Profile | None = None
+    code_word: Annotated[str, Field(min_length=1, max_length=200), Clean] | None = Field(
         default=None, description="Stored hashed; never returned."
     )
 
@@ -63,13 +76,13 @@ class PlayerUpsert(Strict):
     tier: Tier | None = None
     host: Name | None = None
     languages: list[Lang] | None = Field(default=None, max_length=20)
-    timezone: Annotated[str, Field(max_length=64)] | None = None
+    timezone: Annotated[str, Field(max_length=64), Clean] | None = None
     preferred_channels: list[Channel] | None = Field(default=None, max_length=10)
     quiet_mode: bool | None = None
-    currency: Annotated[str, Field(min_length=3, max_length=8)] | None = None
-    kyc_state: Annotated[str, Field(max_length=32)] | None = None
-    profile: dict[str, Any] | None = None
-    code_word: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=8), Clean] | None = None
+    kyc_state: Annotated[str, Field(max_length=32), Clean] | None = None
+    profile: Profile | None = None
+    code_word: Annotated[str, Field(min_length=1, max_length=200), Clean] | None = None
 
 
 class TicketCreate(Strict):
@@ -100,7 +113,7 @@ class MessageCreate(Strict):
         "integration relaying the player's own words"
     )
     body: Body
-    quote_id: int | None = Field(default=None, ge=1)
+    quote_id: int | None = Field(default=None, ge=1, le=2**62)
 
 
 class RetractIn(Strict):

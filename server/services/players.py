@@ -49,7 +49,10 @@ def upsert_player(
     conn, now = ctx.conn, ctx.now
     given = {k: data[k] for k in PLAYER_FIELDS if k in data and data[k] is not None}
     if not only_if_given:
-        given.update({k: data[k] for k in PLAYER_FIELDS if k in data})
+        # null clears a field back to its default (tier standard, no languages, …)
+        given.update(
+            {k: DEFAULTS[k] if data[k] is None else data[k] for k in PLAYER_FIELDS if k in data}
+        )
     code_word = data.get("code_word")
     row = player_store.get_by_external_id(conn, external_id)
     if row is None:

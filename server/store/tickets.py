@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, insert, select, true, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    insert,
+    select,
+    true,
+    tuple_,
+    update,
+)
 
 from .tables import players, tickets, users
 
@@ -42,8 +52,11 @@ def insert_ticket(conn: Connection, values: dict[str, Any]) -> int:
     return conn.execute(_INSERT, values).scalar_one()
 
 
+_GET = _joined().where(tickets.c.id == bindparam("ticket_id"))
+
+
 def get(conn: Connection, ticket_id: int) -> dict[str, Any] | None:
-    row = conn.execute(_joined().where(tickets.c.id == ticket_id)).mappings().first()
+    row = conn.execute(_GET, {"ticket_id": ticket_id}).mappings().first()
     return dict(row) if row else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -13,11 +13,12 @@ from starlette.responses import FileResponse, Response
 
 from ... import shapes
 from ...blobs import BlobTooLarge
-from ...domain.errors import NotFound
+from ...domain.errors import Invalid, NotFound
 from ...domain.values import Priority, Status
 from ...services import tickets as ticket_service
 from ...services.tickets import player_id_for
 from ...store import attachments as attachment_store
+from ...store import messages as message_store
 from ...store import tickets as ticket_store
 from ...store import users as user_store
 from ...store.rows import aware
@@ -89,6 +90,8 @@ def _decode_cursor(cursor: str, order: str) -> tuple[Any, ...]:
         else:
             u, i = values[1:]
             key = (datetime.fromisoformat(u), int(i))
+        if any(isinstance(v, int) and abs(v) > MAX_ID for v in key):
+            raise ValueError("cursor value out of range")
     except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
         raise BadRequest(
             "the cursor is not one this server gave out; start again without a cursor",
@@ -129,7 +132,10 @@ async def list_tickets(
     if open or (statuses and all(Status(s).is_open for s in statuses)):
         flt.open_only = True
     if updated_since is not None:
-        flt.updated_since = aware(updated_since)
+        try:  # in UTC: SQLite compares the stored text
+            flt.updated_since = aware(updated_since).astimezone(UTC)
+        except OverflowError as exc:
+            raise BadRequest("updated_since is out of range", {"param": "updated_since"}) from exc
     after = _decode_cursor(cursor, order) if cursor else None
 
     def read(conn: Any) -> dict[str, Any]:
@@ -278,6 +284,8 @@ async def upload_attachment(
         raise BadRequest("filename must not contain slashes or control characters")
     content_type = request.headers.get("content-type") or "application/octet-stream"
     limit = state.settings.attachment_max_bytes
+    # 404 before reading (and storing) the body of an upload to a ticket that does not exist.
+    await state.db.read(lambda conn: ticket_service.read_ticket(conn, ticket_id, full=False))
     try:
         sha, size = await state.blobs.save(request.stream(), limit)
     except BlobTooLarge as exc:
@@ -288,6 +296,13 @@ async def upload_attachment(
 
     def job(ctx: Any) -> dict[str, Any]:
         ticket_service.read_ticket(ctx.conn, ticket_id, full=False)  # 404 if missing
+        if message_id is not None:
+            msg = message_store.get(ctx.conn, message_id)
+            if msg is None or msg["ticket_id"] != ticket_id:
+                raise Invalid(
+                    f"message {message_id} is not part of ticket {ticket_id}",
+                    {"field": "message_id", "value": message_id},
+                )
         values = {
             "ticket_id": ticket_id,
             "message_id": message_id,
