@@ -37,6 +37,7 @@ def ticket(row: dict[str, Any]) -> dict[str, Any]:
         "version": row["version"],
         "created_at": aware(row["created_at"]),
         "updated_at": aware(row["updated_at"]),
+        "waiting_on": row["waiting_on"],
         "waiting_since": aware(row["waiting_since"]),
         "last_message_at": aware(row["last_message_at"]),
         "message_count": row["message_count"],

@@ -189,12 +189,6 @@ def test_tier_change_moves_open_tickets_in_work_order(api):
     assert work_order(api)[:2] == [a["id"], c["id"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a player's tier change re-ranks only open tickets, so a ticket "
-    "resolved before the change and reopened after it keeps the old tier (wrong "
-    "player.tier, wrong place in the work order)",
-)
 def test_reopened_ticket_takes_the_players_current_tier(api):
     t = new_ticket(api, player={"external_id": "later-vip"})
     r = api.patch(

@@ -180,6 +180,9 @@ class TicketOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    waiting_on: Literal["agent", "player"] | None = Field(
+        description="agent: the player waits on us; player: we wait on the player"
+    )
     waiting_since: datetime
     last_message_at: datetime | None
     message_count: int

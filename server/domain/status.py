@@ -56,3 +56,15 @@ def after_player_message(current: Status) -> Status:
     if current in (S.resolved, S.closed):
         return S.reopened
     return current
+
+
+def waiting_on_after_status(target: Status, waiting_on: str | None) -> str | None:
+    """Who the ticket waits for once it is in `target`: "agent" (the player waits on us),
+    "player" (we wait on the player), or None when it is finished."""
+    if target == S.needs_clarification:
+        return "player"
+    if not target.is_open:
+        return None
+    if target in (S.reopened, S.in_progress) and waiting_on != "player":
+        return "agent"
+    return waiting_on or "agent"

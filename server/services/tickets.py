@@ -69,6 +69,7 @@ def create_ticket(
         "transaction_refs": data.get("transaction_refs") or [],
         "escalation_level": 0,
         "version": 1,
+        "waiting_on": "agent",
         "waiting_since": now,
         "created_at": now,
         "updated_at": now,
@@ -126,8 +127,12 @@ def update_ticket(
         machine.check_transition(current, target)
         changes["status"] = target.value
         changes["is_open"] = target.is_open
-        if target == Status.reopened:
+        waiting_on = machine.waiting_on_after_status(target, row["waiting_on"])
+        if waiting_on != row["waiting_on"]:
+            changes["waiting_on"] = waiting_on
             changes["waiting_since"] = now
+        if target == Status.reopened:
+            changes["tier_rank"] = _current_tier_rank(conn, row["player_id"])
         events.append(f"status {current.value} → {target.value}")
     if "priority" in data and data["priority"] != row["priority"]:
         priority = Priority(data["priority"])
@@ -174,6 +179,12 @@ def update_ticket(
     ticket = read_ticket(conn, ticket_id)
     ctx.record("ticket", ticket_id, "update", _without_thread(ticket))
     return ticket
+
+
+def _current_tier_rank(conn: Connection, player_id: int) -> int:
+    """A reopened ticket takes the player's tier of today (only open tickets follow changes)."""
+    player = player_store.get_by_id(conn, player_id)
+    return Tier(player["tier"] if player else "standard").rank
 
 
 def add_system_message(ctx: WriteContext, ticket_id: int, text: str) -> None:
@@ -243,16 +254,22 @@ def add_message(
         "last_message_at": now,
         "message_count": row["message_count"] + 1,
     }
+    waiting_on = row["waiting_on"]
     if kind == MessageKind.reply:
         new_status = machine.after_agent_reply(status)
+        waiting_on = "player" if new_status.is_open else None
     elif kind == MessageKind.player:
         new_status = machine.after_player_message(status)
-        if new_status != status:
-            ticket_changes["waiting_since"] = now
+        waiting_on = "agent"
+    if waiting_on != row["waiting_on"]:
+        ticket_changes["waiting_on"] = waiting_on
+        ticket_changes["waiting_since"] = now
     if new_status != status:
         ticket_changes.update(
             status=new_status.value, is_open=new_status.is_open, version=row["version"] + 1
         )
+        if new_status == Status.reopened:
+            ticket_changes["tier_rank"] = _current_tier_rank(conn, row["player_id"])
     ticket_store.update_ticket(conn, ticket_id, ticket_changes)
     msg = shapes.message(
         {

@@ -109,6 +109,9 @@ tickets = Table(
     Column("transaction_refs", JSON, nullable=False, default=list),
     Column("escalation_level", SmallInteger, nullable=False, default=0),
     Column("version", Integer, nullable=False, default=1),
+    # "agent": the player waits on us; "player": we wait on the player; None: finished.
+    Column("waiting_on", String(8), nullable=True),
+    # Since when the ticket has waited on `waiting_on` (the work order's "time waited").
     Column("waiting_since", TZ, nullable=False),
     Column("created_at", TZ, nullable=False),
     Column("updated_at", TZ, nullable=False),
