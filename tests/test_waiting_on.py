@@ -6,9 +6,8 @@ from .conftest import new_ticket
 
 
 def _patch(api, ticket, **changes):
-    r = api.patch(
-        f"/api/v1/tickets/{ticket['id']}", json=changes, headers={"If-Match": str(ticket["version"])}
-    )
+    headers = {"If-Match": str(ticket["version"])}
+    r = api.patch(f"/api/v1/tickets/{ticket['id']}", json=changes, headers=headers)
     assert r.status_code == 200, r.text
     return r.json()
 
