@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 
 from ..services import Actor
 from ..services.players import upsert_player
+from ..services.queues import create_queue
 from ..services.tickets import add_message, create_ticket, retract_message, update_ticket
 from ..services.users import create_or_update_user
 from ..store import players as player_store
@@ -402,18 +403,14 @@ def _write_plan(ctx: WriteContext, plan: Plan, actors: dict[str, Actor]) -> int:
 def _ensure_queues(ctx: WriteContext) -> list[str]:
     created = []
     for name, title, description, region, language in REGIONAL_QUEUES:
-        if not queue_store.exists(ctx.conn, name):
-            queue_store.create(
-                ctx.conn,
-                {
-                    "name": name,
-                    "title": title,
-                    "description": description,
-                    "region": region,
-                    "language": language,
-                    "created_at": ctx.now,
-                },
-            )
+        values = {
+            "name": name,
+            "title": title,
+            "description": description,
+            "region": region,
+            "language": language,
+        }
+        if create_queue(ctx, values):
             created.append(name)
     return created
 

@@ -1,0 +1,19 @@
+"""Queues: creating one records it in the change log, so every console hears of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..store import queues as queue_store
+from ..store.database import WriteContext
+from ..store.rows import aware
+
+
+def create_queue(ctx: WriteContext, values: dict[str, Any]) -> bool:
+    """Create the queue unless it exists. Returns True when it was created."""
+    if queue_store.exists(ctx.conn, values["name"]):
+        return False
+    row = {"description": "", "region": None, "language": None, **values, "created_at": ctx.now}
+    queue_store.create(ctx.conn, row)
+    ctx.record("queue", row["name"], "create", {**row, "created_at": aware(ctx.now)})
+    return True
