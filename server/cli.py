@@ -8,6 +8,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from .domain.values import Role
 from .settings import Settings, SettingsError, load_settings
 
 err = Console(stderr=True)
@@ -104,7 +105,7 @@ def migrate(ctx: click.Context, db: str | None) -> None:
         out.print(f"schema migrated: {before or 'empty'} → {after}")
 
 
-ROLES = ["l1_agent", "l2_agent", "payments", "compliance", "vip_host", "shift_lead", "admin"]
+ROLES = [r.value for r in Role]
 
 
 @main.command("create-user")
@@ -142,8 +143,62 @@ def create_user(
         display_name=display_name or name,
         queues=[q.strip() for q in queues.split(",") if q.strip()],
         languages=[x.strip() for x in languages.split(",") if x.strip()],
+        audit_key=settings.audit_key(),
     )
     out.print(f"user '{name}' ({role}) {'created' if created else 'updated'}")
+
+
+@main.group()
+def audit() -> None:
+    """Check and export the tamper-evident audit trail."""
+
+
+@audit.command("verify")
+@db_option
+@click.pass_context
+def audit_verify(ctx: click.Context, db: str | None) -> None:
+    """Walk the whole hash chain; name every edited, inserted or deleted row. Exit 1 if any."""
+    from .domain.audit_chain import verify
+    from .store import audit as audit_store
+    from .store.engine import make_engine
+
+    settings = settings_from(ctx, db=db)
+    key = settings.audit_key()
+    engine = make_engine(settings.db_url, writer=False, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            count, problems = verify(key, audit_store.every_row(conn), audit_store.head(conn))
+    finally:
+        engine.dispose()
+    if problems:
+        for problem in problems:
+            err.print(f"[red]✗[/] {problem}")
+        err.print(
+            f"[red]the audit trail was tampered with[/]: {len(problems)} problem(s) in {count} rows"
+        )
+        sys.exit(1)
+    out.print(f"audit trail intact: {count} rows, chain and head verified")
+
+
+@audit.command("export")
+@db_option
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="File (default: stdout).")
+@click.pass_context
+def audit_export(ctx: click.Context, db: str | None, output: Any) -> None:
+    """Write the audit trail as JSON lines, with each row's hashes."""
+    import orjson
+
+    from .store import audit as audit_store
+    from .store.engine import make_engine
+
+    settings = settings_from(ctx, db=db)
+    engine = make_engine(settings.db_url, writer=False, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            for row in audit_store.every_row(conn):
+                output.write(orjson.dumps(row) + b"\n")
+    finally:
+        engine.dispose()
 
 
 @main.command("seed-demo")

@@ -17,6 +17,7 @@ import os
 import secrets
 import socket
 import sys
+import time
 from pathlib import Path
 
 import platformdirs
@@ -94,6 +95,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--tickets", type=int, default=600, help="tickets to seed into an empty database"
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed of the demo data")
+    parser.add_argument(
+        "--server-only",
+        action="store_true",
+        help="run only the server (with its banner and traffic log) instead of opening the "
+        "console in front of it",
+    )
     parser.add_argument(
         "--interval",
         type=float,
@@ -246,8 +253,74 @@ async def serve(args: argparse.Namespace, url: str, tickets: int, bot_password: 
                 await traffic_task
 
 
+def open_console(args: argparse.Namespace, argv: list[str]) -> int:
+    """`make demo`: the server (and traffic) in a child process, the console in front of it,
+    signed in as the demo agent. The server's output goes to a log file, not the screen."""
+    import subprocess
+
+    import httpx
+
+    from .settings import default_data_dir
+
+    log_path = default_data_dir() / "demo-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    child_args = [a for a in argv if a != "--reset"] if argv else []
+    if args.reset:
+        child_args.append("--reset")
+    err.print(f"starting the demo server (log: {log_path}) …")
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "server.demo_run", "--server-only", *child_args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
+    base = f"http://{host}:{args.port}"
+    try:
+        token = None
+        while token is None:
+            if server.poll() is not None:
+                err.print(f"[red]the demo server stopped[/]; see {log_path}")
+                return 1
+            try:
+                r = httpx.post(
+                    f"{base}/api/v1/auth/login",
+                    json={"username": "demo", "password": "demo"},
+                    timeout=2,
+                )
+                if r.status_code == 200:
+                    token = r.json()["token"]
+            except httpx.HTTPError:
+                pass
+            if token is None:
+                time.sleep(0.3)
+        env = {**os.environ, "AGENT_CONSOLE_TOKEN": token, "AGENT_CONSOLE_USERNAME": "demo"}
+        console = subprocess.run(
+            [sys.executable, "-m", "agent_console", "--server", base], env=env, check=False
+        )
+        return console.returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        err.print(f"demo server stopped (log: {log_path})")
+
+
 def main(argv: list[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if not args.server_only:
+        if not port_free(args.host, args.port):
+            err.print(
+                f"[red]port {args.port} on {args.host} is in use[/]: stop what uses it, or "
+                f"pass --port (or set {PORT_ENV})"
+            )
+            return 2
+        return open_console(args, raw)
     url = as_url(args.db)
     if not port_free(args.host, args.port):
         err.print(

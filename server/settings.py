@@ -6,6 +6,7 @@ Nothing else in the server reads the environment.
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -46,6 +47,9 @@ class Settings:
     default_queue: str = "l1"
     vip_queue: str = "vip"
     log_level: str = "info"
+    # The HMAC key of the audit trail's hash chain. Empty: `audit.key` in the data dir, made on
+    # first start. Several server processes on one database must share the same key file.
+    audit_key_file: str = ""
 
     @property
     def data_path(self) -> Path:
@@ -58,6 +62,27 @@ class Settings:
     @property
     def blob_dir(self) -> Path:
         return self.data_path / "attachments"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return (
+            Path(self.audit_key_file).expanduser()
+            if self.audit_key_file
+            else (self.data_path / "audit.key")
+        )
+
+    def audit_key(self) -> bytes:
+        """Read the audit key, making one (readable by this user only) on first use."""
+        path = self.audit_key_path
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32) + "\n")
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise SettingsError(f"the audit key in {path} is too short (want 64 hex characters)")
+        return key.encode()
 
 
 def _coerce(name: str, raw: Any, template: Any) -> Any:

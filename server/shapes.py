@@ -10,6 +10,7 @@ from .domain.values import Status
 from .store.rows import aware
 
 TIER_BY_RANK = {0: "vvip", 1: "vip", 2: "standard"}
+ALLOWED = {status: [s.value for s in allowed_next(status)] for status in Status}
 
 
 def ticket(row: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +29,7 @@ def ticket(row: dict[str, Any]) -> dict[str, Any]:
             "external_id": row["player_external_id"],
             "name": row["player_name"],
             "tier": TIER_BY_RANK[row["tier_rank"]],
+            "host": row["player_host"],
         },
         "assignee": row["assignee_username"],
         "team": row["team"],
@@ -41,7 +43,7 @@ def ticket(row: dict[str, Any]) -> dict[str, Any]:
         "waiting_since": aware(row["waiting_since"]),
         "last_message_at": aware(row["last_message_at"]),
         "message_count": row["message_count"],
-        "allowed_transitions": [s.value for s in allowed_next(status)],
+        "allowed_transitions": ALLOWED[status],
     }
 
 

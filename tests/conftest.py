@@ -132,14 +132,23 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(db=db_url, data_dir=str(tmp_path / "data"), attachment_max_bytes=64 * 1024)
 
 
-def add_user(url: str, username: str, role: str = "l1_agent", password: str = "pw") -> None:
+ALL_BASE_QUEUES = ["l1", "l2", "vip", "payments"]
+
+
+def add_user(
+    url: str,
+    username: str,
+    role: str = "l1_agent",
+    password: str = "pw",
+    queues: list[str] | None = None,
+) -> None:
     create_or_update_user(
         url,
         username=username,
         role=role,
         password=password,
         display_name=username.title(),
-        queues=[],
+        queues=ALL_BASE_QUEUES if queues is None else queues,
         languages=["en"],
     )
 
@@ -149,6 +158,8 @@ def app_client(settings: Settings) -> Iterator[TestClient]:
     """The real ASGI app in process, not signed in."""
     add_user(settings.db_url, "maria")
     add_user(settings.db_url, "lead", role="shift_lead")
+    add_user(settings.db_url, "intake", role="integration", queues=[])
+    add_user(settings.db_url, "cora", role="compliance", queues=[])
     with TestClient(create_app(settings, migrate=False)) as client:
         yield client
 
@@ -157,6 +168,17 @@ def login(client: TestClient, username: str = "maria", password: str = "pw") -> 
     r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def as_player(client: TestClient, ticket_id: int, body: str) -> dict[str, Any]:
+    """A player's message, relayed by the channel integration user `intake`."""
+    r = client.post(
+        f"/api/v1/tickets/{ticket_id}/messages",
+        json={"kind": "player", "body": body},
+        headers=login(client, "intake"),
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def test_error_walk(app_client, settings):
         if isinstance(quote, str):
             body = b'{"kind": "reply", "body": "x", "quote_id": "x"}'
         err(c.post(f"{url}/messages", content=body, headers=JSON), 422)
-    err(c.post(f"{url}/messages", json={"kind": "bot", "body": "x"}), 422)
+    err(c.post(f"{url}/messages", json={"kind": "robot", "body": "x"}), 422)
     err(c.post(f"{url}/messages", json={"kind": "system", "body": "x"}), 422)
     err(c.post(f"{url}/messages", json={"kind": "reply", "body": ""}), 422)
     err(c.post(f"{url}/messages", json={"kind": "reply", "body": "x", "quote_id": 99999}), 422)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import new_ticket
+from .conftest import as_player, login, new_ticket
 
 FULL = {
     "name": "Анна Петрова",
@@ -37,7 +37,8 @@ DEFAULTS = {
 
 
 def put(api: Any, external_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    r = api.put(f"/api/v1/players/{external_id}", json=body)
+    # KYC state and host are set by roles that see sensitive data (here: compliance).
+    r = api.put(f"/api/v1/players/{external_id}", json=body, headers=login(api, "cora"))
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -53,8 +54,12 @@ def test_put_creates_then_get(api):
     assert created["external_id"] == "vip-1"
     assert created["has_code_word"] is False
     assert created["created_at"] == created["updated_at"]
-    got = api.get("/api/v1/players/vip-1")
+    got = api.get("/api/v1/players/vip-1", headers=login(api, "cora"))
     assert got.status_code == 200 and got.json() == created
+    # An L1 agent sees the profile without KYC (and without SoF/SoW in the profile).
+    seen = api.get("/api/v1/players/vip-1").json()
+    assert seen["kyc_state"] is None and seen["restricted"] is True
+    assert seen["profile"] == FULL["profile"] and seen["tier"] == "vip"
 
 
 def test_put_new_player_gets_defaults(api):
@@ -73,7 +78,7 @@ def test_put_changes_only_named_fields_and_null_clears(api):
     )
     cleared = put(api, "p", dict.fromkeys(FULL))
     assert {k: cleared[k] for k in DEFAULTS} == DEFAULTS
-    assert api.get("/api/v1/players/p").json() == cleared
+    assert api.get("/api/v1/players/p", headers=login(api, "cora")).json() == cleared
 
 
 def test_unchanged_put_writes_nothing(api):
@@ -111,12 +116,26 @@ def test_get_unknown_player_is_404(api):
 def test_ticket_embedded_player_changes_only_what_it_names(api):
     put(api, "emb", FULL)
     t = new_ticket(api, player={"external_id": "emb"})
-    assert t["player"] == {"external_id": "emb", "name": FULL["name"], "tier": "vip"}
+    assert t["player"] == {
+        "external_id": "emb",
+        "name": FULL["name"],
+        "tier": "vip",
+        "host": FULL["host"],
+    }
     assert t["queue"] == "vip"
     assert api.get("/api/v1/players/emb").json()["languages"] == FULL["languages"]
-    new_ticket(api, player={"external_id": "emb", "kyc_state": "blocked"})
-    got = api.get("/api/v1/players/emb").json()
-    assert got["kyc_state"] == "blocked" and got["host"] == "ivan"
+    new_ticket(api, player={"external_id": "emb", "name": "Anna P."})
+    got = api.get("/api/v1/players/emb", headers=login(api, "cora")).json()
+    assert got["name"] == "Anna P." and got["kyc_state"] == "verified" and got["host"] == "ivan"
+    # An L1 agent cannot set KYC state through a ticket's embedded player.
+    body = {
+        "subject": "s",
+        "body": "b",
+        "channel": "email",
+        "player": {"external_id": "emb", "kyc_state": "blocked"},
+    }
+    r = api.post("/api/v1/tickets", json=body)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
 
 
 SECRETS = ("Sesame-Open-42", "Ticket-Word-7", "Changed-Word-9")
@@ -196,10 +215,7 @@ def test_reopened_ticket_takes_the_players_current_tier(api):
     )
     assert r.status_code == 200
     put(api, "later-vip", {"tier": "vvip"})
-    r = api.post(
-        f"/api/v1/tickets/{t['id']}/messages", json={"kind": "player", "body": "Again broken"}
-    )
-    assert r.status_code == 201
+    as_player(api, t["id"], "Again broken")
     got = api.get(f"/api/v1/tickets/{t['id']}").json()
     assert got["status"] == "reopened"
     assert got["player"]["tier"] == "vvip"

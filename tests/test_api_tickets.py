@@ -69,7 +69,12 @@ def test_create_with_every_channel_priority_and_tier(api):
         )
         assert t["channel"] == channel
         assert t["priority"] == priority
-        assert t["player"] == {"external_id": f"p-{i}", "name": f"Player {i}", "tier": tier}
+        assert t["player"] == {
+            "external_id": f"p-{i}",
+            "name": f"Player {i}",
+            "tier": tier,
+            "host": None,
+        }
         assert t["status"] == "new" and t["version"] == 1
         assert t["tags"] == ["payment", "kyc"]
         assert t["transaction_refs"] == ["tx-1"]

@@ -19,7 +19,18 @@ pytestmark = pytest.mark.e2e
 
 
 def _create_user(db_url: str) -> None:
-    r = run_cli("create-user", "maria", "--role", "l1_agent", "--password", "pw", "--db", db_url)
+    r = run_cli(
+        "create-user",
+        "maria",
+        "--role",
+        "l1_agent",
+        "--password",
+        "pw",
+        "--queues",
+        "l1",
+        "--db",
+        db_url,
+    )
     assert r.returncode == 0, r.stderr
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import new_ticket
+from .conftest import as_player, new_ticket
 
 
 def _patch(api, ticket, **changes):
@@ -22,7 +22,7 @@ def test_waiting_on_follows_the_conversation(api):
     assert r.status_code == 201
     t = api.get(f"/api/v1/tickets/{t['id']}").json()
     assert t["waiting_on"] == "player" and t["waiting_since"] > created_wait
-    api.post(f"/api/v1/tickets/{t['id']}/messages", json={"kind": "player", "body": "Any news?"})
+    as_player(api, t["id"], "Any news?")
     t = api.get(f"/api/v1/tickets/{t['id']}").json()
     assert t["waiting_on"] == "agent"
     t = _patch(api, t, status="needs_clarification")

@@ -17,7 +17,7 @@ from ..store.migrate import current_revision, head_revision, upgrade
 from . import errors
 from .deps import ServerState
 from .middleware import BodyLimit, Metrics
-from .routes import auth, changes, health, players, queues, tickets
+from .routes import audit, auth, bot, changes, health, players, queues, tickets
 
 API_DESCRIPTION = """\
 The ticket server of Agent Console: the single source of truth for every console and channel.
@@ -42,7 +42,11 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             ensure_schema(settings.db_url)
-        db = Database(settings.db_url, synchronous=settings.sqlite_synchronous)
+        db = Database(
+            settings.db_url,
+            synchronous=settings.sqlite_synchronous,
+            audit_key=settings.audit_key(),
+        )
         db.start()
         hub = EventHub(db)
         await hub.start()
@@ -63,7 +67,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         default_response_class=ORJSONResponse,
     )
     errors.install(app)
-    for module in (health, auth, tickets, queues, players, changes):
+    for module in (health, auth, tickets, queues, players, changes, bot, audit):
         app.include_router(module.router)
     app.add_middleware(
         BodyLimit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -33,7 +33,8 @@ class ServerState:
         self.token_cache.pop(hashed, None)
 
 
-def get_state(request: Request) -> ServerState:
+async def get_state(request: Request) -> ServerState:
+    # async: a plain `def` dependency costs every request a hop through the thread pool.
     return request.app.state.server
 
 
@@ -57,7 +58,7 @@ async def current_actor(request: Request, state: State) -> Actor:
     if cached is not None:
         actor, expires_at, cached_at = cached
         if time.monotonic() - cached_at < state.settings.token_cache_seconds and now < expires_at:
-            return actor
+            return replace(actor, ip=_client_ip(request))
         state.token_cache.pop(hashed, None)
     row: dict[str, Any] | None = await state.db.read(
         lambda conn: user_store.session_user(conn, hashed)
@@ -72,11 +73,17 @@ async def current_actor(request: Request, state: State) -> Actor:
         raise Unauthorized("the token has expired; sign in again")
     if not row["active"]:
         raise Unauthorized("this user is deactivated; ask an admin")
-    actor = Actor(row["id"], row["username"], row["display_name"], row["role"])
+    actor = Actor(
+        row["id"], row["username"], row["display_name"], row["role"], tuple(row["queues"] or ())
+    )
     if len(state.token_cache) > 10_000:
         state.token_cache.clear()
     state.token_cache[hashed] = (actor, expires_at, time.monotonic())
-    return actor
+    return replace(actor, ip=_client_ip(request))
+
+
+def _client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

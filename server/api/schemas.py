@@ -108,9 +108,9 @@ class TicketPatch(Strict):
 
 
 class MessageCreate(Strict):
-    kind: Literal["reply", "note", "player"] = Field(
-        description="reply: public answer to the player; note: internal; player: an "
-        "integration relaying the player's own words"
+    kind: Literal["reply", "note", "player", "bot"] = Field(
+        description="reply: public answer to the player; note: internal; player / bot: a "
+        "channel integration relaying the player's own words or the bot's answers"
     )
     body: Body
     quote_id: int | None = Field(default=None, ge=1, le=2**62)
@@ -132,6 +132,7 @@ class PlayerRef(BaseModel):
     external_id: str
     name: str | None
     tier: Tier
+    host: str | None
 
 
 class MessageOut(BaseModel):
@@ -147,6 +148,11 @@ class MessageOut(BaseModel):
     retracted: bool
     retracted_at: datetime | None
     retract_reason: str | None
+    masked: bool = Field(
+        default=False,
+        description="true: card numbers, IBANs, phones and e-mails in this player message are "
+        "masked for you (roles with pii.read see them in clear)",
+    )
 
 
 class AttachmentOut(BaseModel):

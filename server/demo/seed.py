@@ -452,7 +452,7 @@ def set_bot_password(url: str, password: str) -> None:
     create_or_update_user(
         url,
         username=BOT_USERNAME,
-        role="l1_agent",  # there is no integration role yet
+        role="integration",
         password=password,
         display_name=BOT_DISPLAY_NAME,
         queues=[],
@@ -468,7 +468,13 @@ def _actors(db: Database) -> dict[str, Actor]:
         for name in names:
             row = user_store.get_by_username(conn, name)
             assert row is not None, name
-            out[name] = Actor(row["id"], row["username"], row["display_name"], row["role"])
+            out[name] = Actor(
+                row["id"],
+                row["username"],
+                row["display_name"],
+                row["role"],
+                tuple(row["queues"] or ()),
+            )
         return out
 
     return db.read_sync(read)

@@ -69,6 +69,8 @@ class Role(StrEnum):
     vip_host = "vip_host"
     shift_lead = "shift_lead"
     admin = "admin"
+    # Channel adapters and CRMs that bring players' messages in (not a person).
+    integration = "integration"
 
 
 # Topic tags in the order the desk works them when everything else is equal (SEEDS 002/004:

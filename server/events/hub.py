@@ -30,6 +30,10 @@ def sse_frame(change: Change) -> bytes:
     return b"id: %d\nevent: change\ndata: %s\n\n" % (change.seq, change.as_json())
 
 
+# A buffered frame with the scope that decides who may receive it: (queue, host, frame).
+Frame = tuple[str | None, str | None, bytes]
+
+
 class EventHub:
     def __init__(
         self,
@@ -45,7 +49,7 @@ class EventHub:
         self.poll_s = poll_s
         self.last_seq = 0
         self._first_seq = 1  # seq of _frames[0]
-        self._frames: list[bytes] = []
+        self._frames: list[Frame] = []
         self._event = asyncio.Event()
         self._wake_pending = False
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -89,7 +93,7 @@ class EventHub:
             if change.seq != self.last_seq + 1:
                 self.schedule_catch_up()
                 break
-            self._frames.append(sse_frame(change))
+            self._frames.append((change.queue, change.host, sse_frame(change)))
             self.last_seq = change.seq
             added = True
         if len(self._frames) > 2 * self.buffer_size:
@@ -172,7 +176,7 @@ class EventHub:
                 delay = min(delay * 2, 10.0)
 
     # -- reading -------------------------------------------------------------------------
-    def frames_after(self, seq: int) -> list[bytes] | None:
+    def frames_after(self, seq: int) -> list[Frame] | None:
         """Buffered frames after `seq`, or None when they are no longer buffered."""
         if seq >= self.last_seq:
             return []

@@ -6,11 +6,13 @@ from typing import Any
 
 from .. import shapes
 from ..domain.errors import NotFound
+from ..domain.permissions import sees_sensitive_player_data
 from ..domain.values import Tier
 from ..security import hash_password
 from ..store import players as player_store
 from ..store import tickets as ticket_store
 from ..store.database import WriteContext
+from . import SYSTEM, Actor, audit
 
 PLAYER_FIELDS = (
     "name",
@@ -38,8 +40,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    """Values for the audit trail: the code word's hash is replaced by a mark."""
+    out = {k: v for k, v in values.items() if k in PLAYER_FIELDS}
+    if values.get("code_word_hash"):
+        out["code_word"] = "set"
+    return out
+
+
 def upsert_player(
-    ctx: WriteContext, external_id: str, data: dict[str, Any], *, only_if_given: bool = False
+    ctx: WriteContext,
+    external_id: str,
+    data: dict[str, Any],
+    *,
+    only_if_given: bool = False,
+    actor: Actor = SYSTEM,
 ) -> dict[str, Any]:
     """Create the player or change the fields given. Returns the stored row.
 
@@ -61,13 +76,23 @@ def upsert_player(
         values.update(created_at=now, updated_at=now)
         player_id = player_store.create(conn, values)
         row = {**values, "id": player_id}
-        ctx.record("player", external_id, "create", shapes.player(row))
+        ctx.record("player", external_id, "create", without_sensitive(shapes.player(row)))
+        audit(ctx, actor, "player.create", "player", external_id, after=_audited(values))
         return row
     changed = {k: v for k, v in given.items() if row.get(k) != v}
     if code_word:
         changed["code_word_hash"] = hash_password(code_word)
     if not changed:
         return row
+    audit(
+        ctx,
+        actor,
+        "player.update",
+        "player",
+        external_id,
+        before=_audited({k: row.get(k) for k in changed}),
+        after=_audited(changed),
+    )
     changed["updated_at"] = now
     player_store.update_fields(conn, row["id"], changed)
     row = {**row, **changed}
@@ -77,12 +102,31 @@ def upsert_player(
             ticket_row = ticket_store.get(conn, ticket_id)
             if ticket_row is not None:
                 ctx.record("ticket", ticket_id, "update", shapes.ticket(ticket_row))
-    ctx.record("player", external_id, "update", shapes.player(row))
+    ctx.record("player", external_id, "update", without_sensitive(shapes.player(row)))
     return row
 
 
-def get_player(conn: Any, external_id: str) -> dict[str, Any]:
+# Profile keys that hold KYC documents or source-of-funds/wealth findings.
+SENSITIVE_PROFILE_KEYS = frozenset({"kyc", "kyc_documents", "source_of_funds", "source_of_wealth"})
+# Fields only roles that see sensitive data may change: KYC state and who hosts the player.
+SENSITIVE_FIELDS = frozenset({"kyc_state", "host"})
+
+
+def visible_player(player: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    """The player as `viewer` may see it: KYC and SoF/SoW withheld unless allowed."""
+    if sees_sensitive_player_data(viewer.role, viewer.username, player.get("host")):
+        return player
+    return without_sensitive(player)
+
+
+def without_sensitive(player: dict[str, Any]) -> dict[str, Any]:
+    """The player with KYC and SoF/SoW withheld: what the shared change feed carries."""
+    profile = {k: v for k, v in player["profile"].items() if k not in SENSITIVE_PROFILE_KEYS}
+    return {**player, "kyc_state": None, "profile": profile, "restricted": True}
+
+
+def get_player(conn: Any, external_id: str, viewer: Actor = SYSTEM) -> dict[str, Any]:
     row = player_store.get_by_external_id(conn, external_id)
     if row is None:
         raise NotFound(f"player '{external_id}' does not exist", {"external_id": external_id})
-    return shapes.player(row)
+    return visible_player(shapes.player(row), viewer)

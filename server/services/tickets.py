@@ -9,6 +9,8 @@ from sqlalchemy import Connection
 from .. import shapes
 from ..domain import status as machine
 from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, VersionMismatch
+from ..domain.permissions import Perm
+from ..domain.pii import mask_pii
 from ..domain.validation import normalize_tags
 from ..domain.values import MessageKind, Priority, Status, Tier, topic_rank
 from ..store import attachments as attachment_store
@@ -17,30 +19,57 @@ from ..store import players as player_store
 from ..store import queues as queue_store
 from ..store import tickets as ticket_store
 from ..store import users as user_store
-from ..store.database import WriteContext
-from . import Actor
+from ..store.database import Scope, WriteContext
+from . import SYSTEM, Actor, audit
 from .players import upsert_player
 
 
-def read_ticket(conn: Connection, ticket_id: int, *, full: bool = True) -> dict[str, Any]:
+def load_ticket_row(conn: Connection, ticket_id: int, viewer: Actor) -> dict[str, Any]:
+    """The ticket's row, or NotFound when it does not exist or is outside the viewer's scope."""
     row = ticket_store.get(conn, ticket_id)
     if row is None:
         raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
+    viewer.require_ticket(ticket_id, row["queue"], row["player_host"])
+    return row
+
+
+def read_ticket(
+    conn: Connection, ticket_id: int, viewer: Actor = SYSTEM, *, full: bool = True
+) -> dict[str, Any]:
+    row = load_ticket_row(conn, ticket_id, viewer)
     out = shapes.ticket(row)
     if full:
-        out["messages"] = [shapes.message(m) for m in message_store.for_ticket(conn, ticket_id)]
+        clear = viewer.can(Perm.pii_read)
+        out["messages"] = [
+            shapes.message(m) if clear else masked_message(shapes.message(m))
+            for m in message_store.for_ticket(conn, ticket_id)
+        ]
         out["attachments"] = [
             shapes.attachment(a) for a in attachment_store.for_ticket(conn, ticket_id)
         ]
     return out
 
 
+def masked_message(msg: dict[str, Any], masked_body: str | None = None) -> dict[str, Any]:
+    """A player's message as roles without `pii.read` see it (and as the shared feed carries
+    it): card numbers, IBANs, phones and e-mails masked. Other kinds are the desk's own words."""
+    if msg["kind"] != MessageKind.player.value:
+        return msg
+    if masked_body is None:
+        result = mask_pii(msg["body"])
+        masked_body = result.text if result.findings else None
+    return msg if masked_body is None else {**msg, "body": masked_body, "masked": True}
+
+
 def create_ticket(
     ctx: WriteContext, actor: Actor, data: dict[str, Any], *, default_queue: str, vip_queue: str
 ) -> dict[str, Any]:
     conn, now = ctx.conn, ctx.now
+    actor.require(Perm.ticket_create, "open tickets")
     player_data = data["player"]
-    player = upsert_player(ctx, player_data["external_id"], player_data, only_if_given=True)
+    player = upsert_player(
+        ctx, player_data["external_id"], player_data, only_if_given=True, actor=actor
+    )
     tier = Tier(player["tier"])
     queue = data.get("queue") or (vip_queue if tier != Tier.standard else default_queue)
     if not queue_store.exists(conn, queue):
@@ -97,13 +126,29 @@ def create_ticket(
         "id": ticket_id,
         "player_external_id": player["external_id"],
         "player_name": player.get("name"),
+        "player_host": player.get("host"),
         "assignee_username": None,
     }
     ticket = shapes.ticket(row)
     msg = shapes.message({**message, "id": message_id, "author_username": None})
+    public = masked_message(msg, data.get("masked_body") or "") if data.get("masked_body") else msg
     ctx.record("ticket", ticket_id, "create", ticket)
-    ctx.record("message", message_id, "create", msg)
-    return {**ticket, "messages": [msg], "attachments": []}
+    ctx.record("message", message_id, "create", public, (queue, player.get("host")))
+    audit(
+        ctx,
+        actor,
+        "ticket.create",
+        "ticket",
+        ticket_id,
+        after={
+            "queue": queue,
+            "priority": priority.value,
+            "channel": channel,
+            "player": player["external_id"],
+        },
+    )
+    shown = msg if actor.can(Perm.pii_read) else public
+    return {**ticket, "messages": [shown], "attachments": []}
 
 
 def update_ticket(
@@ -111,14 +156,13 @@ def update_ticket(
 ) -> dict[str, Any]:
     """Apply a PATCH: status, priority, queue, assignee, tags, subject, transaction refs."""
     conn, now = ctx.conn, ctx.now
-    row = ticket_store.get(conn, ticket_id)
-    if row is None:
-        raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
+    row = load_ticket_row(conn, ticket_id, actor)
+    actor.require(Perm.ticket_update, "change tickets")
     if row["version"] != if_match:
         raise VersionMismatch(
             f"ticket {ticket_id} is at version {row['version']}, not {if_match}: "
             "someone changed it; reload it and apply your change again",
-            {"current": read_ticket(conn, ticket_id)},
+            {"current": read_ticket(conn, ticket_id, actor)},
         )
     changes: dict[str, Any] = {}
     events: list[str] = []
@@ -149,6 +193,9 @@ def update_ticket(
         events.append(f"queue {row['queue']} → {data['queue']}")
     if "assignee" in data and data["assignee"] != row["assignee_username"]:
         username = data["assignee"]
+        mine = row["assignee_username"] == actor.username
+        if (username is None and not mine) or (username not in (None, actor.username)):
+            actor.require(Perm.ticket_assign_any, "assign tickets to someone else")
         if username is None:
             changes["assignee_id"] = None
         else:
@@ -171,13 +218,31 @@ def update_ticket(
         changes["transaction_refs"] = data["transaction_refs"]
     if not changes:
         return read_ticket(conn, ticket_id)
+    audit(
+        ctx,
+        actor,
+        "ticket.update",
+        "ticket",
+        ticket_id,
+        before={k: row[k] for k in changes if k in AUDITED_FIELDS},
+        after={k: v for k, v in changes.items() if k in AUDITED_FIELDS},
+    )
     changes["version"] = row["version"] + 1
     changes["updated_at"] = now
     ticket_store.update_ticket(conn, ticket_id, changes)
+    new_scope = (changes.get("queue", row["queue"]), row["player_host"])
     if events:
-        add_system_message(ctx, ticket_id, f"{actor.username}: " + "; ".join(events))
+        add_system_message(ctx, ticket_id, f"{actor.username}: " + "; ".join(events), new_scope)
     ticket = read_ticket(conn, ticket_id)
     ctx.record("ticket", ticket_id, "update", _without_thread(ticket))
+    if "queue" in changes:  # those who saw it in the old queue learn that it left
+        ctx.record(
+            "ticket",
+            ticket_id,
+            "leave",
+            {"id": ticket_id, "queue": changes["queue"]},
+            scope_of(row),
+        )
     return ticket
 
 
@@ -187,7 +252,12 @@ def _current_tier_rank(conn: Connection, player_id: int) -> int:
     return Tier(player["tier"] if player else "standard").rank
 
 
-def add_system_message(ctx: WriteContext, ticket_id: int, text: str) -> None:
+def scope_of(row: dict[str, Any]) -> Scope:
+    """Who may see changes of this ticket: its queue and its player's host."""
+    return (row["queue"], row["player_host"])
+
+
+def add_system_message(ctx: WriteContext, ticket_id: int, text: str, scope: Scope) -> None:
     values = {
         "ticket_id": ticket_id,
         "kind": MessageKind.system.value,
@@ -212,6 +282,7 @@ def add_system_message(ctx: WriteContext, ticket_id: int, text: str) -> None:
                 "retract_reason": None,
             }
         ),
+        scope,
     )
 
 
@@ -224,10 +295,14 @@ def add_message(
 ) -> dict[str, Any]:
     """An agent reply or internal note (or, for integrations, a player message)."""
     conn, now = ctx.conn, ctx.now
-    row = ticket_store.get(conn, ticket_id)
-    if row is None:
-        raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
     kind = MessageKind(data["kind"])
+    actor.require(KIND_PERMS[kind], f"post {kind.value} messages")
+    if kind == MessageKind.player:  # channel integrations relay players; they see no queues
+        row = ticket_store.get(conn, ticket_id)
+        if row is None:
+            raise NotFound(f"ticket {ticket_id} does not exist", {"ticket_id": ticket_id})
+    else:
+        row = load_ticket_row(conn, ticket_id, actor)
     quote_id = data.get("quote_id")
     if quote_id is not None:
         quoted = message_store.get(conn, quote_id)
@@ -280,14 +355,35 @@ def add_message(
             "retract_reason": None,
         }
     )
-    ctx.record("message", message_id, "create", msg)
+    public = msg
+    if kind == MessageKind.player and data.get("masked_body"):
+        public = masked_message(msg, data["masked_body"])
+    ctx.record("message", message_id, "create", public, scope_of(row))
+    audit(
+        ctx,
+        actor,
+        f"message.{kind.value}",
+        "message",
+        message_id,
+        after={"ticket_id": ticket_id, "quote_id": quote_id},
+    )
     ticket = shapes.ticket({**row, **ticket_changes})
     ctx.record("ticket", ticket_id, "update", ticket)
     return msg
 
 
+# Ticket fields whose changes the audit trail records (not the derived ranks).
+AUDITED_FIELDS = frozenset(
+    {"status", "priority", "queue", "assignee_id", "tags", "subject", "transaction_refs"}
+)
+KIND_PERMS = {
+    MessageKind.reply: Perm.message_reply,
+    MessageKind.note: Perm.message_note,
+    MessageKind.player: Perm.message_player,
+    MessageKind.bot: Perm.message_player,
+    MessageKind.system: Perm.users_admin,
+}
 RETRACTABLE = (MessageKind.reply, MessageKind.note)
-LEAD_ROLES = ("shift_lead", "admin")
 
 
 def retract_message(
@@ -295,6 +391,7 @@ def retract_message(
 ) -> dict[str, Any]:
     """Mark a reply sent by mistake as retracted; it stays in the history for the audit."""
     conn = ctx.conn
+    row = load_ticket_row(conn, ticket_id, actor)
     msg = message_store.get(conn, message_id)
     if msg is None or msg["ticket_id"] != ticket_id:
         raise NotFound(
@@ -309,12 +406,23 @@ def retract_message(
         )
     if msg["retracted_at"] is not None:
         raise Conflict(f"message {message_id} is already retracted", {"message_id": message_id})
-    if msg["author_id"] != actor.id and actor.role not in LEAD_ROLES:
+    if msg["author_id"] != actor.id and not actor.can(Perm.message_retract_any):
         raise Forbidden("only the author, a shift lead or an admin can retract this message")
     message_store.retract(conn, message_id, by=actor.id, at=ctx.now, reason=reason)
     updated = shapes.message(message_store.get(conn, message_id) or {})
-    ctx.record("message", message_id, "update", updated)
-    add_system_message(ctx, ticket_id, f"{actor.username} retracted message {message_id}")
+    ctx.record("message", message_id, "update", updated, scope_of(row))
+    audit(
+        ctx,
+        actor,
+        "message.retract",
+        "message",
+        message_id,
+        before={"retracted": False},
+        after={"retracted": True, "reason": reason},
+    )
+    add_system_message(
+        ctx, ticket_id, f"{actor.username} retracted message {message_id}", scope_of(row)
+    )
     return updated
 
 

@@ -7,13 +7,21 @@ from sqlalchemy import Connection, func, select
 from .database import Change
 from .tables import change_counter, changes
 
+_COLUMNS = (
+    changes.c.seq,
+    changes.c.entity,
+    changes.c.entity_id,
+    changes.c.op,
+    changes.c.data,
+    changes.c.queue,
+    changes.c.host,
+)
+
 
 def since(conn: Connection, seq: int, limit: int) -> list[Change]:
+    """The next `limit` changes after `seq`, whoever may see them (the caller filters)."""
     rows = conn.execute(
-        select(changes.c.seq, changes.c.entity, changes.c.entity_id, changes.c.op, changes.c.data)
-        .where(changes.c.seq > seq)
-        .order_by(changes.c.seq)
-        .limit(limit)
+        select(*_COLUMNS).where(changes.c.seq > seq).order_by(changes.c.seq).limit(limit)
     )
     return [Change(*row) for row in rows]
 

@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, Engine, insert, text, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
+from ..domain.audit_chain import GENESIS, head_mac, row_hash
 from .engine import is_sqlite, make_engine, normalize_url
-from .tables import change_counter, changes
+from .tables import audit_head, audit_log, change_counter, changes
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,6 +37,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Who may see a change: (queue, player's host) of the ticket it belongs to; (None, None) for
+# changes every signed-in user may see (players without sensitive fields, queues).
+Scope = tuple[str | None, str | None]
+EVERYONE: Scope = (None, None)
+
+
 @dataclass(slots=True)
 class Change:
     """One committed change, as the change feed and the event stream carry it."""
@@ -45,6 +52,8 @@ class Change:
     entity_id: str
     op: str
     data: str  # the entity's JSON, encoded once
+    queue: str | None = None
+    host: str | None = None
 
     def as_json(self) -> bytes:
         return b'{"seq":%d,"entity":%s,"id":%s,"op":%s,"data":%s}' % (
@@ -62,10 +71,51 @@ class WriteContext:
 
     conn: Connection
     now: datetime
-    pending: list[tuple[str, str, str, str]] = field(default_factory=list)
+    pending: list[tuple[str, str, str, str, str | None, str | None]] = field(default_factory=list)
+    audits: list[dict[str, Any]] = field(default_factory=list)
 
-    def record(self, entity: str, entity_id: int | str, op: str, data: dict[str, Any]) -> None:
-        self.pending.append((entity, str(entity_id), op, orjson.dumps(data).decode()))
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | str | None,
+        *,
+        who: tuple[int | None, str | None, str | None, str | None],
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """Append an audit row (who = id, username, role, ip); chained at commit."""
+        self.audits.append(
+            {
+                "at": self.now.isoformat(),
+                "actor_id": who[0],
+                "actor_username": who[1],
+                "actor_role": who[2],
+                "ip": who[3],
+                "action": action,
+                "entity": entity,
+                "entity_id": None if entity_id is None else str(entity_id),
+                "before": None if before is None else orjson.dumps(before).decode(),
+                "after": None if after is None else orjson.dumps(after).decode(),
+            }
+        )
+
+    def record(
+        self,
+        entity: str,
+        entity_id: int | str,
+        op: str,
+        data: dict[str, Any],
+        scope: Scope | None = None,
+    ) -> None:
+        """Append a change; a ticket's scope comes from its own queue and player's host."""
+        if scope is None:
+            scope = EVERYONE
+            if entity == "ticket":
+                scope = (data.get("queue"), (data.get("player") or {}).get("host"))
+        self.pending.append(
+            (entity, str(entity_id), op, orjson.dumps(data).decode(), scope[0], scope[1])
+        )
 
 
 Job = Callable[[WriteContext], T]
@@ -74,9 +124,23 @@ Job = Callable[[WriteContext], T]
 class Database:
     """The server's handle on its database: `await write(job)`, `await read(fn)`."""
 
-    def __init__(self, url: str, *, synchronous: str = "NORMAL", read_threads: int = 4) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        synchronous: str = "NORMAL",
+        read_threads: int | None = None,
+        audit_key: bytes = b"",
+    ) -> None:
         self.url = normalize_url(url)
+        # The HMAC key of the audit chain; without one, actions are not audited (tests of
+        # the storage layer alone). The server always passes its key.
+        self.audit_key = audit_key
         self.sqlite = is_sqlite(self.url)
+        if read_threads is None:
+            # SQLite reads hold the GIL for most of their time: more threads only fight over
+            # it (measured: 4 threads doubled the top-50 p99 of 1 thread under 4 clients).
+            read_threads = 2 if self.sqlite else 4
         self.writer_engine: Engine = make_engine(
             self.url, writer=True, synchronous=synchronous, pool_size=1
         )
@@ -174,19 +238,35 @@ class Database:
 
     def _run_batch(self, jobs: list[Job[Any]]) -> tuple[list[Any], list[Change]]:
         with self.writer_engine.connect() as conn, conn.begin():
-            pending: list[tuple[str, str, str, str]] = []
+            pending: list[tuple[str, str, str, str, str | None, str | None]] = []
+            audits: list[dict[str, Any]] = []
             results = []
             for job in jobs:
-                ctx = WriteContext(conn, utcnow(), pending)
+                ctx = WriteContext(conn, utcnow(), pending, audits)
                 results.append(job(ctx))
-            committed = self._append_changes(conn, pending)
+            committed = self._append_changes(conn, pending, lock=bool(audits))
+            if audits and self.audit_key:
+                self._append_audit(conn, audits)
         return results, committed
 
     def _append_changes(
-        self, conn: Connection, pending: list[tuple[str, str, str, str]]
+        self,
+        conn: Connection,
+        pending: list[tuple[str, str, str, str, str | None, str | None]],
+        *,
+        lock: bool = False,
     ) -> list[Change]:
-        """Hand out seqs and write the change rows; the last statements of the transaction."""
+        """Hand out seqs and write the change rows; the last statements of the transaction.
+
+        `lock`: take the counter's row lock even without changes (the audit chain needs it).
+        """
         if not pending:
+            if lock:
+                conn.execute(
+                    update(change_counter)
+                    .where(change_counter.c.id == 1)
+                    .values(last_seq=change_counter.c.last_seq)
+                )
             return []
         last = conn.execute(
             update(change_counter)
@@ -196,10 +276,7 @@ class Database:
         ).scalar_one()
         first = last - len(pending) + 1
         now = utcnow()
-        out = [
-            Change(first + i, entity, entity_id, op, data)
-            for i, (entity, entity_id, op, data) in enumerate(pending)
-        ]
+        out = [Change(first + i, *item) for i, item in enumerate(pending)]
         conn.execute(
             insert(changes),
             [
@@ -209,6 +286,8 @@ class Database:
                     "entity_id": c.entity_id,
                     "op": c.op,
                     "data": c.data,
+                    "queue": c.queue,
+                    "host": c.host,
                     "created_at": now,
                 }
                 for c in out
@@ -220,3 +299,25 @@ class Database:
                 {"channel": NOTIFY_CHANNEL, "seq": str(last)},
             )
         return out
+
+    def _append_audit(self, conn: Connection, audits: list[dict[str, Any]]) -> None:
+        """Chain the batch's audit rows onto the newest one. Runs under the counter's row lock,
+        so on PostgreSQL two server processes never chain onto the same row."""
+        head = conn.execute(select(audit_head).where(audit_head.c.id == 1)).mappings().first()
+        last_id, prev = (head["last_id"], head["last_hash"]) if head else (0, GENESIS)
+        rows = []
+        for audit in audits:
+            last_id += 1
+            row = {**audit, "id": last_id, "prev_hash": prev}
+            row["hash"] = prev = row_hash(self.audit_key, prev, row)
+            rows.append(row)
+        conn.execute(insert(audit_log), rows)
+        values = {
+            "last_id": last_id,
+            "last_hash": prev,
+            "mac": head_mac(self.audit_key, last_id, prev),
+        }
+        if head is None:
+            conn.execute(insert(audit_head).values(id=1, **values))
+        else:
+            conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))

@@ -178,6 +178,9 @@ changes = Table(
     Column("entity_id", String(64), nullable=False),
     Column("op", String(16), nullable=False),
     Column("data", Text, nullable=False),
+    # Who may see it: the ticket's queue and its player's host (both None: everyone).
+    Column("queue", String(64), nullable=True),
+    Column("host", String(64), nullable=True),
     Column("created_at", TZ, nullable=False),
 )
 
@@ -199,4 +202,35 @@ idempotency_keys = Table(
     Column("status_code", SmallInteger, nullable=False),
     Column("response_body", LargeBinary, nullable=False),
     Column("created_at", TZ, nullable=False),
+)
+
+# The audit trail: append-only, each row chained to the one before by an HMAC (keyed, so a
+# database editor without the server's key cannot forge a consistent chain). `audit_head`
+# holds the newest row's id and hash under its own HMAC, so deleting the newest rows shows too.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),  # ISO 8601 text: hashed exactly as stored
+    Column("actor_id", BigInteger, nullable=True),
+    Column("actor_username", String(64), nullable=True),
+    Column("actor_role", String(32), nullable=True),
+    Column("ip", String(64), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(128), nullable=True),
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_entity", "entity", "entity_id"),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("last_id", BigInteger, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
 )

@@ -11,7 +11,9 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    false,
     insert,
+    or_,
     select,
     true,
     tuple_,
@@ -25,6 +27,7 @@ TICKET_COLUMNS = (
     *tickets.c,
     players.c.external_id.label("player_external_id"),
     players.c.name.label("player_name"),
+    players.c.host.label("player_host"),
     users.c.username.label("assignee_username"),
 )
 WORK_ORDER = (
@@ -74,6 +77,10 @@ class TicketFilter:
     player_id: int | None = None
     updated_since: datetime | None = None
     open_only: bool = False
+    # Access scope (None: every queue): these queues and their regional `q-…` queues, or
+    # tickets of players hosted by `scope_host`.
+    scope_queues: list[str] | None = None
+    scope_host: str | None = None
 
 
 def list_tickets(
@@ -105,6 +112,8 @@ def list_tickets(
         conds.append(tickets.c.player_id == flt.player_id)
     if flt.updated_since is not None:
         conds.append(tickets.c.updated_at >= flt.updated_since)
+    if flt.scope_queues is not None:
+        conds.append(_scope(flt.scope_queues, flt.scope_host))
     cols = WORK_ORDER if order == "work" else UPDATED_ORDER
     if after is not None:
         conds.append(_after(cols, after))
@@ -112,6 +121,20 @@ def list_tickets(
         q = q.where(and_(*conds))
     q = q.order_by(*cols).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def _scope(queues: list[str], host: str | None) -> Any:
+    allowed: list[Any] = []
+    for q in queues:
+        allowed += [tickets.c.queue == q, tickets.c.queue.like(_like_prefix(q), escape="\\")]
+    if host is not None:
+        allowed.append(players.c.host == host)
+    return or_(*allowed) if allowed else false()
+
+
+def _like_prefix(queue: str) -> str:
+    escaped = queue.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "-%"
 
 
 def _one_of(column: Any, values: list[str]) -> Any:

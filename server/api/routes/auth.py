@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from ... import shapes
 from ...security import new_token, token_hash, verify_password
+from ...services import audit
 from ...store import users as user_store
 from ...store.database import WriteContext
 from ..deps import CurrentActor, State
@@ -22,14 +23,17 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=LoginOut, responses={401: {"model": ErrorOut}})
-async def login(payload: LoginIn, state: State) -> Response:
+async def login(payload: LoginIn, request: Request, state: State) -> Response:
     """Exchange a username and password for a bearer token."""
     user = await state.db.read(lambda conn: user_store.get_by_username(conn, payload.username))
     # argon2 takes tens of milliseconds on purpose: keep it off the event loop.
     ok = await asyncio.to_thread(
         verify_password, user["password_hash"] if user else None, payload.password
     )
+    ip = request.client.host if request.client else None
     if not ok or user is None:
+        who = (user["id"] if user else None, payload.username[:64], None, ip)
+        await state.db.write(lambda ctx: ctx.audit("auth.login_failed", "user", who[0], who=who))
         raise Unauthorized("wrong username or password")
     if not user["active"]:
         raise Unauthorized("this user is deactivated; ask an admin")
@@ -39,6 +43,8 @@ async def login(payload: LoginIn, state: State) -> Response:
     def job(ctx: WriteContext) -> Any:
         expires_at = ctx.now + ttl
         user_store.create_session(ctx.conn, token_hash(token), user["id"], ctx.now, expires_at)
+        who = (user["id"], user["username"], user["role"], ip)
+        ctx.audit("auth.login", "user", user["id"], who=who)
         return expires_at
 
     expires_at = await state.db.write(job)
@@ -49,7 +55,12 @@ async def login(payload: LoginIn, state: State) -> Response:
 async def logout(request: Request, state: State, actor: CurrentActor) -> Response:
     """Revoke the token this request carries."""
     hashed = token_hash(request.headers["authorization"].partition(" ")[2].strip())
-    await state.db.write(lambda ctx: user_store.revoke_session(ctx.conn, hashed, ctx.now))
+
+    def job(ctx: WriteContext) -> None:
+        user_store.revoke_session(ctx.conn, hashed, ctx.now)
+        audit(ctx, actor, "auth.logout", "user", actor.id)
+
+    await state.db.write(job)
     state.forget_token(hashed)
     return Response(status_code=204)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query
 from starlette.responses import Response, StreamingResponse
 
 from ...events.hub import sse_frame
+from ...services import Actor
 from ...store import changes as change_store
 from ..deps import CurrentActor, State
 from ..errors import BadRequest
@@ -34,13 +35,21 @@ async def list_changes(
 
     rows, head = await state.db.read(read)
     last = rows[-1].seq if rows else max(since, 0) if since <= head else head
+    # Paging is by seq over every change; what falls outside the caller's scope is left out,
+    # so `last_seq` still moves past it.
+    visible = [c for c in rows if may_see(actor, c.queue, c.host)]
     body = b'{"changes":[%s],"last_seq":%d,"head_seq":%d,"has_more":%s}' % (
-        b",".join(c.as_json() for c in rows),
+        b",".join(c.as_json() for c in visible),
         last,
         head,
         b"true" if last < head else b"false",
     )
     return Response(body, media_type="application/json")
+
+
+def may_see(actor: Actor, queue: str | None, host: str | None) -> bool:
+    """Changes of a ticket reach only those who may see the ticket; the rest reach everyone."""
+    return queue is None or actor.sees_ticket(queue, host)
 
 
 def _start_seq(last_event_id: str | None, since: int | None, head: int) -> int:
@@ -94,11 +103,15 @@ async def events(
                 batch = await state.db.read(lambda conn, s=seq: change_store.since(conn, s, 2000))
                 if batch:
                     seq = batch[-1].seq
-                    yield b"".join(sse_frame(c) for c in batch)
+                    out = b"".join(sse_frame(c) for c in batch if may_see(actor, c.queue, c.host))
+                    if out:
+                        yield out
                 continue
             if frames:
                 seq += len(frames)
-                yield b"".join(frames)
+                out = b"".join(f for q, h, f in frames if may_see(actor, q, h))
+                if out:
+                    yield out
                 continue
             if not await hub.wait_beyond(seq, heartbeat):
                 yield b": ping\n\n"

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from ... import shapes
-from ...services.players import get_player, upsert_player
+from ...domain.permissions import Perm
+from ...services.players import SENSITIVE_FIELDS, get_player, upsert_player, visible_player
 from ..deps import CurrentActor, State
 from ..responses import json_response, run_idempotent
 from ..schemas import ErrorOut, PlayerOut, PlayerUpsert
@@ -20,8 +21,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorOut} for c in (401,
 
 @router.get("/players/{external_id}", response_model=PlayerOut, responses=ERRORS)
 async def read_player(external_id: ExternalId, state: State, actor: CurrentActor) -> Response:
-    """A player's profile. The code word is never returned (only `has_code_word`)."""
-    return json_response(await state.db.read(lambda conn: get_player(conn, external_id)))
+    """A player's profile. The code word is never returned (only `has_code_word`); KYC and
+    source of funds/wealth only to compliance, payments, admins and the player's host."""
+    actor.require(Perm.player_read, "read player profiles")
+    return json_response(await state.db.read(lambda conn: get_player(conn, external_id, actor)))
 
 
 @router.put("/players/{external_id}", response_model=PlayerOut, responses=ERRORS)
@@ -33,9 +36,13 @@ async def put_player(
     actor: CurrentActor,
 ) -> Response:
     """Create the player, or change the fields the body names (null clears a field)."""
+    actor.require(Perm.player_write, "change player profiles")
     data = payload.model_dump(exclude_unset=True)
+    if SENSITIVE_FIELDS & data.keys() and not actor.can(Perm.player_read_sensitive):
+        actor.require(Perm.player_read_sensitive, "change a player's KYC or host")
 
     def job(ctx: Any) -> dict[str, Any]:
-        return shapes.player(upsert_player(ctx, external_id, data))
+        row = upsert_player(ctx, external_id, data, actor=actor)
+        return visible_player(shapes.player(row), actor)
 
     return await run_idempotent(request, state, actor, job, status=200)

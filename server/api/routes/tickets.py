@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 from datetime import UTC, datetime
@@ -14,8 +15,12 @@ from starlette.responses import FileResponse, Response
 from ... import shapes
 from ...blobs import BlobTooLarge
 from ...domain.errors import Invalid, NotFound
+from ...domain.permissions import Perm, queue_in_scope, sees_host_tickets
+from ...domain.phishing import ensure_not_phishing
+from ...domain.pii import mask_pii
 from ...domain.values import Priority, Status
 from ...services import tickets as ticket_service
+from ...services.players import SENSITIVE_FIELDS
 from ...services.tickets import player_id_for
 from ...store import attachments as attachment_store
 from ...store import messages as message_store
@@ -52,6 +57,10 @@ async def create_ticket(
     """Open a ticket with the player's first message. Accepts `Idempotency-Key`."""
     data = payload.model_dump(exclude_unset=True)
     data["player"] = payload.player.model_dump(exclude_unset=True)
+    if SENSITIVE_FIELDS & data["player"].keys():
+        actor.require(Perm.player_read_sensitive, "set a player's KYC state or host")
+    # Masking is pattern work: done here, off the single writer thread.
+    data["masked_body"] = await masked(payload.body)
     settings = state.settings
 
     def job(ctx: Any) -> dict[str, Any]:
@@ -64,6 +73,12 @@ async def create_ticket(
         )
 
     return await run_idempotent(request, state, actor, job, status=201)
+
+
+async def masked(text: str) -> str | None:
+    """The text with card numbers, IBANs, phones and e-mails masked; None if it has none."""
+    result = await asyncio.to_thread(mask_pii, text)
+    return result.text if result.findings else None
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -129,6 +144,13 @@ async def list_tickets(
     if bad:
         raise BadRequest(f"unknown filter value(s): {', '.join(bad)}", {"values": bad})
     flt = ticket_store.TicketFilter(queue=_split(queue), status=statuses, priority=priorities)
+    if not actor.can(Perm.ticket_read):
+        actor.require(Perm.ticket_read, "read tickets")
+    if not actor.can(Perm.ticket_read_all):
+        wanted = flt.queue or []
+        if not wanted or not all(queue_in_scope(q, actor.queues) for q in wanted):
+            flt.scope_queues = list(actor.queues)
+            flt.scope_host = actor.username if sees_host_tickets(actor.role) else None
     if open or (statuses and all(Status(s).is_open for s in statuses)):
         flt.open_only = True
     if updated_since is not None:
@@ -165,7 +187,7 @@ async def list_tickets(
 @router.get("/tickets/{ticket_id}", response_model=TicketOut, responses=ERRORS)
 async def get_ticket(ticket_id: TicketId, state: State, actor: CurrentActor) -> Response:
     """One ticket with its thread and attachments. The ETag is its version."""
-    ticket = await state.db.read(lambda conn: ticket_service.read_ticket(conn, ticket_id))
+    ticket = await state.db.read(lambda conn: ticket_service.read_ticket(conn, ticket_id, actor))
     return json_response(ticket, headers={"ETag": f'"{ticket["version"]}"'})
 
 
@@ -219,8 +241,15 @@ async def post_message(
     state: State,
     actor: CurrentActor,
 ) -> Response:
-    """Add a reply (to the player), an internal note, or a relayed player message."""
+    """Add a reply (to the player), an internal note, or a relayed player message.
+
+    A reply that asks the player for a PIN, password, CVV, one-time code or full card number
+    is refused (422 `phishing_refused`), in the reply's language and English."""
     data = payload.model_dump()
+    if payload.kind == "reply":
+        await asyncio.to_thread(ensure_not_phishing, payload.body)
+    if payload.kind == "player":
+        data["masked_body"] = await masked(payload.body)
     return await run_idempotent(
         request,
         state,
@@ -285,7 +314,8 @@ async def upload_attachment(
     content_type = request.headers.get("content-type") or "application/octet-stream"
     limit = state.settings.attachment_max_bytes
     # 404 before reading (and storing) the body of an upload to a ticket that does not exist.
-    await state.db.read(lambda conn: ticket_service.read_ticket(conn, ticket_id, full=False))
+    actor.require(Perm.attachment_upload, "upload attachments")
+    await state.db.read(lambda conn: ticket_service.read_ticket(conn, ticket_id, actor, full=False))
     try:
         sha, size = await state.blobs.save(request.stream(), limit)
     except BlobTooLarge as exc:
@@ -295,7 +325,7 @@ async def upload_attachment(
         ) from exc
 
     def job(ctx: Any) -> dict[str, Any]:
-        ticket_service.read_ticket(ctx.conn, ticket_id, full=False)  # 404 if missing
+        row = ticket_service.load_ticket_row(ctx.conn, ticket_id, actor)  # 404 if missing
         if message_id is not None:
             msg = message_store.get(ctx.conn, message_id)
             if msg is None or msg["ticket_id"] != ticket_id:
@@ -315,7 +345,7 @@ async def upload_attachment(
         }
         attachment_id = attachment_store.insert_attachment(ctx.conn, values)
         out = shapes.attachment({**values, "id": attachment_id})
-        ctx.record("attachment", attachment_id, "create", out)
+        ctx.record("attachment", attachment_id, "create", out, ticket_service.scope_of(row))
         return out
 
     fingerprint_body = f"{filename}\n{content_type}\n{sha}\n{message_id}".encode()
@@ -327,7 +357,14 @@ async def download_attachment(
     attachment_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: State, actor: CurrentActor
 ) -> Response:
     """The file itself, with its content type and sha256 (`Digest`)."""
-    row = await state.db.read(lambda conn: attachment_store.get(conn, attachment_id))
+
+    def read(conn: Any) -> dict[str, Any] | None:
+        row = attachment_store.get(conn, attachment_id)
+        if row is not None:
+            ticket_service.load_ticket_row(conn, row["ticket_id"], actor)  # scope
+        return row
+
+    row = await state.db.read(read)
     if row is None:
         raise NotFound(f"attachment {attachment_id} does not exist")
     path = state.blobs.path_for(row["sha256"])

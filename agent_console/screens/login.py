@@ -1,0 +1,72 @@
+"""The login form: user, Tab, password, Enter (the server URL is prefilled, third)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from ..client import ApiClient, ApiError, Offline
+
+
+class LoginScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.quit", "Quit", id="login.quit"),
+    ]
+
+    def __init__(self, server: str, username: str = "", message: str = "") -> None:
+        super().__init__()
+        self.server = server
+        self.username = username
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Label("Agent Console — sign in", classes="dialog-title")
+            yield Input(self.username, placeholder="user", id="login-user")
+            yield Input(placeholder="password", password=True, id="login-password")
+            yield Input(self.server, placeholder="server URL", id="login-server")
+            yield Static(self.message, id="login-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        target = "#login-password" if self.username else "#login-user"
+        self.query_one(target, Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        user = self.query_one("#login-user", Input).value.strip()
+        password = self.query_one("#login-password", Input).value
+        server = self.query_one("#login-server", Input).value.strip().rstrip("/")
+        if not user:
+            self.query_one("#login-user", Input).focus()
+            return
+        if not password:
+            self.query_one("#login-password", Input).focus()
+            return
+        self.query_one("#login-error", Static).update("signing in …")
+        self.sign_in(server, user, password)
+
+    @work(exclusive=True, group="login")
+    async def sign_in(self, server: str, user: str, password: str) -> None:
+        app: Any = self.app
+        client: ApiClient = app.client
+        if server and server != client.base_url:
+            await client.aclose()
+            client.base_url = server
+        try:
+            data = await client.login(user, password)
+        except Offline as exc:
+            self.query_one("#login-error", Static).update(f"cannot reach the server: {exc}")
+            return
+        except ApiError as exc:
+            self.query_one("#login-error", Static).update(exc.message)
+            self.query_one("#login-password", Input).value = ""
+            self.query_one("#login-password", Input).focus()
+            return
+        app.signed_in(data, server or client.base_url)

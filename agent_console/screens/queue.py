@@ -1,0 +1,402 @@
+"""The queue screen: queues with open counts on the left, tickets in work order on the right."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..cache import Applied
+from ..commands import CommandError, apply_tags, parse
+from ..widgets.status_bar import StatusBar
+from ..widgets.ticket_table import COLUMNS, TicketTable, sort_value
+
+ALL, MINE, UNASSIGNED = "__all__", "__mine__", "__unassigned__"
+STATUS_CHOICES = [
+    ("accepted", "accepted"),
+    ("in_progress", "in progress"),
+    ("needs_clarification", "pending (waiting on the player)"),
+    ("resolved", "resolved"),
+    ("closed", "closed"),
+    ("reopened", "reopened"),
+]
+
+
+def search_text(t: dict[str, Any]) -> str:
+    p = t.get("player") or {}
+    parts = [
+        t.get("display_number") or "",
+        str(t.get("id", "")),
+        t.get("subject") or "",
+        p.get("name") or "",
+        p.get("external_id") or "",
+        p.get("tier") or "",
+        t.get("assignee") or "unassigned",
+        t.get("status") or "",
+        t.get("priority") or "",
+        t.get("queue") or "",
+        t.get("language") or "",
+        t.get("channel") or "",
+        " ".join(t.get("tags") or []),
+        "waiting:" + (t.get("waiting_on") or ""),
+    ]
+    return " ".join(parts).lower()
+
+
+class QueueScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="queue.filter"),
+        Binding("r", "refresh", "Refresh", id="queue.refresh"),
+        Binding("a", "assign_me", "Assign me", id="queue.assign_me"),
+        Binding("A", "assign_to", "Assign to…", id="queue.assign_to"),
+        Binding("p", "set_status('needs_clarification')", "Pending", id="queue.pending"),
+        Binding("d", "set_status('resolved')", "Resolved", id="queue.resolved"),
+        Binding("s", "status_menu", "Status", id="queue.status"),
+        Binding("e", "escalate", "Escalate", show=False, id="queue.escalate"),
+        Binding("t", "tags", "Tags", show=False, id="queue.tags"),
+        Binding("escape", "clear", "Clear", show=False, id="queue.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = ALL
+        self.filter_text = ""
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self._search: dict[int, tuple[Any, str]] = {}
+        self._last_index = 0
+
+    @property
+    def store(self) -> dict[int, dict[str, Any]]:
+        return self.app.tickets  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="queue-body"):
+            yield OptionList(id="queue-list")
+            with Vertical(id="ticket-pane"):
+                yield Static("", id="list-title")
+                yield TicketTable(self.store, id="tickets")
+                yield Input(
+                    placeholder="filter: words, #number, p1, vip, waiting:agent …", id="filter"
+                )
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self._fill_queues()
+        self.recompute()
+        table = self.query_one(TicketTable)
+        table.focus()
+        self.outbox_changed({e.ticket_id for e in self.app.cache.outbox()})  # type: ignore[attr-defined]
+        app: Any = self.app
+        if app.first_paint is None:
+            self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        import time
+
+        app: Any = self.app
+        app.first_paint = time.perf_counter() - app.started_at
+
+    # -- queues -----------------------------------------------------------------------------
+    def _queue_rows(self) -> list[tuple[str, str, int]]:
+        app: Any = self.app
+        open_ids = [tid for tid, t in self.store.items() if self._is_open(t)]
+        me = app.username
+        counts: dict[str, int] = {}
+        mine = unassigned = 0
+        for tid in open_ids:
+            t = self.store[tid]
+            counts[t.get("queue") or "?"] = counts.get(t.get("queue") or "?", 0) + 1
+            if t.get("assignee") == me:
+                mine += 1
+            if not t.get("assignee"):
+                unassigned += 1
+        rows = [
+            (ALL, "All open", len(open_ids)),
+            (MINE, "Mine", mine),
+            (UNASSIGNED, "Unassigned", unassigned),
+        ]
+        names = {q["name"]: q for q in app.cache.queues()}
+        for name in sorted(set(names) | set(counts)):
+            rows.append((name, name, counts.get(name, 0)))
+        return rows
+
+    def _fill_queues(self) -> None:
+        ol = self.query_one("#queue-list", OptionList)
+        rows = self._queue_rows()
+        existing = [ol.get_option_at_index(i).id for i in range(ol.option_count)]
+        if existing == [r[0] for r in rows]:
+            for qid, title, n in rows:
+                ol.replace_option_prompt(qid, self._queue_prompt(title, n))
+            return
+        highlighted = self.view
+        ol.clear_options()
+        ol.add_options([Option(self._queue_prompt(t, n), id=q) for q, t, n in rows])
+        ids = [r[0] for r in rows]
+        ol.highlighted = ids.index(highlighted) if highlighted in ids else 0
+
+    @staticmethod
+    def _queue_prompt(title: str, n: int) -> Text:
+        text = Text(f"{title[:16]:<16}")
+        text.append(f"{n:>5}", style="bold" if n else "dim")
+        return text
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id != "queue-list" or event.option.id is None:
+            return
+        if event.option.id != self.view:
+            self.view = event.option.id
+            self.recompute()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "queue-list":
+            self.query_one(TicketTable).focus()
+
+    # -- the list ---------------------------------------------------------------------------
+    @staticmethod
+    def _is_open(t: dict[str, Any]) -> bool:
+        return t.get("status") not in ("resolved", "closed")
+
+    def _matches_view(self, t: dict[str, Any]) -> bool:
+        if self.view == ALL:
+            return True
+        if self.view == MINE:
+            return t.get("assignee") == self.app.username  # type: ignore[attr-defined]
+        if self.view == UNASSIGNED:
+            return not t.get("assignee")
+        return t.get("queue") == self.view
+
+    def _text(self, tid: int, t: dict[str, Any]) -> str:
+        stamp = (t.get("version"), t.get("updated_at"), t.get("assignee"), t.get("waiting_on"))
+        cached = self._search.get(tid)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        text = search_text(t)
+        self._search[tid] = (stamp, text)
+        return text
+
+    def visible_ids(self) -> list[int]:
+        terms = self.filter_text.lower().split()
+        app: Any = self.app
+        ids = [
+            tid
+            for tid, t in self.store.items()
+            if self._is_open(t)
+            and self._matches_view(t)
+            and (not terms or all(term in self._text(tid, t) for term in terms))
+        ]
+        keys = app.work_keys
+        if self.sort_key:
+            key = self.sort_key
+            ids.sort(
+                key=lambda i: (sort_value(key, self.store[i]), keys[i]), reverse=self.sort_reverse
+            )
+        else:
+            ids.sort(key=keys.__getitem__)
+        return ids
+
+    def recompute(self) -> None:
+        table = self.query_one(TicketTable)
+        table.sort_key, table.sort_reverse = self.sort_key, self.sort_reverse
+        table.set_order(self.visible_ids())
+        self._update_title()
+
+    def _update_title(self) -> None:
+        table = self.query_one(TicketTable)
+        view = {ALL: "All open", MINE: "Mine", UNASSIGNED: "Unassigned"}.get(self.view, self.view)
+        sort = "work order"
+        if self.sort_key:
+            title = next(c.title for c in COLUMNS if c.key == self.sort_key)
+            sort = f"{title.lower()} {'▼' if self.sort_reverse else '▲'}"
+        parts = [f"{view} — {len(table.ids)} tickets", f"sorted by {sort}"]
+        if self.filter_text:
+            parts.append(f"filter “{self.filter_text}”")
+        if table.marked:
+            parts.append(f"{len(table.marked)} marked")
+        self.query_one("#list-title", Static).update(" · ".join(parts))
+
+    def store_changed(self, applied: Applied) -> None:
+        table = self.query_one(TicketTable)
+        if applied.tickets:
+            table.invalidate(applied.tickets)
+            self.recompute()
+        if applied.tickets or applied.queues:
+            self._fill_queues()
+
+    def outbox_changed(self, ticket_ids: set[int]) -> None:
+        table = self.query_one(TicketTable)
+        changed = table.outbox_ids ^ ticket_ids
+        table.outbox_ids = set(ticket_ids)
+        table.invalidate(changed)
+
+    def on_ticket_table_sort_requested(self, event: TicketTable.SortRequested) -> None:
+        if self.sort_key != event.key:
+            self.sort_key, self.sort_reverse = event.key, False
+        elif not self.sort_reverse:
+            self.sort_reverse = True
+        else:
+            self.sort_key, self.sort_reverse = None, False
+        self.recompute()
+
+    def on_ticket_table_opened(self, event: TicketTable.Opened) -> None:
+        self.open_ticket(event.ticket_id)
+
+    def open_ticket(self, ticket_id: int) -> None:
+        from .ticket import TicketScreen
+
+        index = self.query_one(TicketTable).index_of(ticket_id)
+        if index is not None:
+            self._last_index = index
+        self.app.push_screen(TicketScreen(ticket_id))
+
+    def neighbour(self, ticket_id: int, step: int) -> int | None:
+        """The next (step=1) or previous (-1) ticket in the list's order."""
+        table = self.query_one(TicketTable)
+        ids = table.ids
+        index = table.index_of(ticket_id)
+        if index is None:
+            index = self._last_index - (1 if step > 0 else 0)
+        target = index + step
+        while 0 <= target < len(ids):
+            if ids[target] != ticket_id:
+                self._last_index = target
+                table.set_cursor(target)
+                return ids[target]
+            target += step
+        return None
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip()
+            self.recompute()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            if not event.value.strip():
+                event.input.display = False
+            self.query_one(TicketTable).focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        table = self.query_one(TicketTable)
+        if box.has_focus or self.filter_text:
+            box.value = ""
+            box.display = False
+            self.filter_text = ""
+            self.recompute()
+            table.focus()
+        elif table.marked:
+            table.clear_marks()
+            self._update_title()
+        else:
+            table.focus()
+
+    def action_refresh(self) -> None:
+        app: Any = self.app
+        app.wake_live()
+        app.wake_outbox()
+        self.notify("refreshing …", timeout=1)
+
+    def _targets(self) -> list[int]:
+        return self.query_one(TicketTable).target_ids()
+
+    def _apply(self, changes: dict[str, Any], label: str) -> None:
+        app: Any = self.app
+        ids = self._targets()
+        if not ids:
+            return
+        n = app.change_tickets(ids, changes)
+        table = self.query_one(TicketTable)
+        if table.marked:
+            table.clear_marks()
+            self._update_title()
+        self.notify(f"{label}: {n} ticket(s)", timeout=2)
+
+    def action_assign_me(self) -> None:
+        self._apply({"assignee": self.app.username}, "assigned to you")  # type: ignore[attr-defined]
+
+    def action_assign_to(self) -> None:
+        from .modals import PromptScreen
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                self._apply({"assignee": name.strip()}, f"assigned to {name.strip()}")
+
+        self.app.push_screen(PromptScreen("Assign to (username)"), done)
+
+    def action_set_status(self, status: str) -> None:
+        self._apply({"status": status}, f"status {status}")
+
+    def action_status_menu(self) -> None:
+        from .modals import ChoiceScreen
+
+        def done(value: str | None) -> None:
+            if value:
+                self.action_set_status(value)
+
+        self.app.push_screen(ChoiceScreen("Set status", STATUS_CHOICES), done)
+
+    def action_escalate(self) -> None:
+        queue = self.app.config.escalate_queue  # type: ignore[attr-defined]
+        self._apply({"queue": queue}, f"escalated to {queue}")
+
+    def action_tags(self) -> None:
+        from .modals import PromptScreen
+
+        ids = self._targets()
+        if not ids:
+            return
+        current = ",".join(self.store.get(ids[0], {}).get("tags") or [])
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.run_command("tag " + (value or "-"))
+
+        self.app.push_screen(PromptScreen("Tags (comma-separated)", current), done)
+
+    def run_command(self, text: str) -> None:
+        app: Any = self.app
+        try:
+            cmd = parse(text, app.username)
+        except CommandError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if cmd.name == "open":
+            self.open_ticket(int(cmd.arg))
+        elif cmd.name == "sync":
+            self.action_refresh()
+        elif cmd.name == "outbox":
+            app.action_outbox()
+        elif cmd.name == "help":
+            app.action_help()
+        elif cmd.name == "quit":
+            app.action_quit_console()
+        elif cmd.name in ("reply", "note"):
+            for tid in self._targets():
+                app.send_message(tid, cmd.name, cmd.arg)
+        elif cmd.name == "escalate":
+            self.action_escalate()
+        elif cmd.name == "retract":
+            self.notify("open the ticket to retract a reply", severity="warning")
+        elif cmd.tags_add or cmd.tags_remove:
+            for tid in self._targets():
+                t = self.store.get(tid) or app.ticket(tid) or {}
+                app.change_tickets([tid], {"tags": apply_tags(t.get("tags") or [], cmd)})
+            self.query_one(TicketTable).clear_marks()
+        elif cmd.changes:
+            self._apply(cmd.changes, text.strip().lstrip(":"))

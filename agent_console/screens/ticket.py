@@ -1,0 +1,481 @@
+"""The ticket screen: the thread, the player card, the compose box and every ticket action."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static, TextArea
+
+from ..cache import Applied
+from ..client import ApiError, Offline
+from ..commands import CommandError, apply_tags, parse
+from ..widgets.status_bar import StatusBar
+from ..widgets.thread import MessageView, local_time
+from ..widgets.ticket_table import STATUS_LABEL, TIER_BADGE
+from .queue import STATUS_CHOICES
+
+RG_KEYS = ("responsible_gambling", "self_excluded", "cooling_off_until", "deposit_limit")
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _profile_entry(text: Text, key: str, value: Any, depth: int) -> None:
+    """A profile field; nested tables as indented lines. Responsible-gambling flags stand out."""
+    label = "  " * depth + key.replace("_", " ")
+    style = "bold" if key in RG_KEYS else "dim"
+    if isinstance(value, dict) and value:
+        text.append(label + "\n", style=style)
+        for k, v in value.items():
+            _profile_entry(text, k, v, depth + 1)
+        return
+    text.append(f"{label:<11} ", style=style)
+    flagged = key in RG_KEYS and value not in (None, False, [], {})
+    text.append(_plain(value) + "\n", style="reverse" if flagged else "")
+
+
+class TicketLoaded(Message):
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+
+
+class PlayerLoaded(Message):
+    def __init__(self, external_id: str) -> None:
+        super().__init__()
+        self.external_id = external_id
+
+
+class TicketScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "compose('reply')", "Reply", id="ticket.reply"),
+        Binding("i", "compose('note')", "Note", id="ticket.note"),
+        Binding("ctrl+s", "send", "Send", id="ticket.send"),
+        Binding("ctrl+enter", "send", "Send", show=False, id="ticket.send_alt"),
+        Binding("p", "status('needs_clarification')", "Pending", id="ticket.pending"),
+        Binding("d", "status('resolved')", "Resolved", id="ticket.resolved"),
+        Binding(
+            "P", "status_next('needs_clarification')", "Pending+next", id="ticket.pending_next"
+        ),
+        Binding("D", "status_next('resolved')", "Resolved+next", id="ticket.resolved_next"),
+        Binding("J", "go(1)", "Next", id="ticket.next"),
+        Binding("K", "go(-1)", "Previous", show=False, id="ticket.previous"),
+        Binding("a", "assign_me", "Assign me", id="ticket.assign_me"),
+        Binding("A", "assign_to", "Assign to…", show=False, id="ticket.assign_to"),
+        Binding("s", "status_menu", "Status", show=False, id="ticket.status"),
+        Binding("e", "escalate", "Escalate", show=False, id="ticket.escalate"),
+        Binding("t", "tags", "Tags", show=False, id="ticket.tags"),
+        Binding("m", "macros", "Macros", id="ticket.macros"),
+        Binding("x", "retract", "Retract reply", show=False, id="ticket.retract"),
+        Binding("greater_than_sign", "quote", "Quote player", show=False, id="ticket.quote"),
+        Binding("j", "scroll(1)", "Scroll down", show=False, id="ticket.scroll_down"),
+        Binding("k", "scroll(-1)", "Scroll up", show=False, id="ticket.scroll_up"),
+        Binding("escape", "back", "Back", id="ticket.back"),
+        *[
+            Binding(str(n), f"macro({n - 1})", f"Macro {n}", show=False, id=f"ticket.macro_{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.mode = "reply"
+        self.quote_id: int | None = None
+        self._views: dict[int, MessageView] = {}
+
+    @property
+    def ticket(self) -> dict[str, Any]:
+        return self.app.ticket(self.ticket_id) or {"id": self.ticket_id}  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="ticket-header")
+        with Horizontal(id="ticket-body"):
+            yield VerticalScroll(id="thread")
+            with VerticalScroll(id="side"):
+                yield Static("", id="player-card")
+        with Vertical(id="compose", classes="hidden"):
+            yield Label("", id="compose-label")
+            yield TextArea(id="compose-text", soft_wrap=True, show_line_numbers=False)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_ticket()
+        self.render_messages()
+        self.render_player()
+        self.query_one("#thread").focus()
+        self.load()
+
+    # -- loading ----------------------------------------------------------------------------
+    @work(exclusive=True, group="ticket-load")
+    async def load(self) -> None:
+        app: Any = self.app
+        try:
+            ticket = await app.sync.fetch_ticket(self.ticket_id)
+            self.post_message(TicketLoaded(self.ticket_id))
+            ext = (ticket.get("player") or {}).get("external_id")
+            if ext:
+                await app.sync.fetch_player(ext)
+                self.post_message(PlayerLoaded(ext))
+        except Offline:
+            pass  # the cache is what we have
+        except ApiError as exc:
+            self.notify(f"#{self.ticket_id}: {exc.message}", severity="error")
+
+    def on_ticket_loaded(self, message: TicketLoaded) -> None:
+        app: Any = self.app
+        t = app.cache.ticket(self.ticket_id)
+        if t:
+            app.tickets[self.ticket_id] = t
+        self.render_ticket()
+        self.render_messages()
+
+    def on_player_loaded(self, message: PlayerLoaded) -> None:
+        self.render_player()
+
+    def store_changed(self, applied: Applied) -> None:
+        if self.ticket_id in applied.tickets:
+            self.render_ticket()
+        if self.ticket_id in applied.messages:
+            self.render_messages()
+        ext = (self.ticket.get("player") or {}).get("external_id")
+        if ext in applied.players:
+            self.render_player()
+
+    def outbox_changed(self, ticket_ids: set[int]) -> None:
+        self.render_ticket()
+
+    # -- rendering --------------------------------------------------------------------------
+    def render_ticket(self) -> None:
+        t = self.ticket
+        app: Any = self.app
+        if not self.is_mounted:
+            return
+        text = Text()
+        text.append(f"{t.get('display_number') or '#' + str(self.ticket_id)} ", style="bold")
+        text.append(t.get("subject") or "(not cached yet)")
+        text.append("\n")
+        status = STATUS_LABEL.get(t.get("status", ""), t.get("status", "?"))
+        bits = [
+            f"status {status}",
+            f"{t.get('priority', '?')}",
+            f"queue {t.get('queue', '?')}",
+            f"owner {t.get('assignee') or '—'}",
+            f"waits on {t.get('waiting_on') or '—'}",
+            f"channel {t.get('channel', '?')}",
+            f"lang {t.get('language') or '?'}",
+            f"v{t.get('version', '?')}",
+        ]
+        if t.get("tags"):
+            bits.append("tags " + ",".join(t["tags"]))
+        if t.get("transaction_refs"):
+            bits.append("tx " + ",".join(t["transaction_refs"]))
+        queued = [e for e in app.cache.outbox() if e.ticket_id == self.ticket_id]
+        if queued:
+            bits.append(f"↑ {len(queued)} queued")
+        text.append(" · ".join(bits), style="dim")
+        header = self.query_one("#ticket-header", Static)
+        header.update(text)
+        header.set_class(t.get("waiting_on") == "agent", "-waiting-agent")
+
+    def render_messages(self) -> None:
+        app: Any = self.app
+        messages = app.cache.messages(self.ticket_id)
+        thread = self.query_one("#thread", VerticalScroll)
+        at_bottom = thread.scroll_y >= thread.max_scroll_y - 1
+        new = []
+        for m in messages:
+            view = self._views.get(m["id"])
+            if view is None:
+                view = MessageView(m)
+                self._views[m["id"]] = view
+                new.append(view)
+            elif view.message != m:
+                view.refresh_message(m)
+        if new:
+            thread.mount_all(new)
+            if at_bottom or len(new) == len(messages):
+                thread.call_after_refresh(thread.scroll_end, animate=False)
+
+    def render_player(self) -> None:
+        app: Any = self.app
+        t = self.ticket
+        ref = t.get("player") or {}
+        ext = ref.get("external_id")
+        p = app.cache.player(ext) if ext else None
+        text = Text()
+        text.append((ref.get("name") or ext or "?") + "\n", style="bold")
+        tier = (p or ref).get("tier", "standard")
+        text.append(
+            f"{TIER_BADGE.get(tier) or 'standard'}", style="reverse" if tier != "standard" else ""
+        )
+        text.append(f"  {ext}\n\n")
+        if p:
+            rows = [
+                ("host", p.get("host") or "—"),
+                ("languages", ", ".join(p.get("languages") or []) or "—"),
+                ("local time", local_time(p.get("timezone"))),
+                ("KYC", p.get("kyc_state") or "—"),
+                ("currency", p.get("currency") or "—"),
+                ("channels", ", ".join(p.get("preferred_channels") or []) or "—"),
+                ("quiet mode", "on" if p.get("quiet_mode") else "off"),
+                ("code word", "set" if p.get("has_code_word") else "none"),
+            ]
+            for key, value in rows:
+                text.append(f"{key:<11}", style="dim")
+                text.append(f"{value}\n")
+            for key, value in (p.get("profile") or {}).items():
+                _profile_entry(text, key, value, 0)
+        else:
+            text.append("profile not cached yet\n", style="dim")
+        others = (
+            [o for o in app.cache.player_tickets(ext) if o["id"] != self.ticket_id] if ext else []
+        )
+        text.append("\nOther open tickets\n", style="bold")
+        if not others:
+            text.append("none\n", style="dim")
+        for o in others[:10]:
+            text.append(
+                f"{o.get('display_number')} {o.get('status')} {(o.get('subject') or '')[:22]}\n"
+            )
+        self.query_one("#player-card", Static).update(text)
+
+    # -- composing --------------------------------------------------------------------------
+    def _variables(self) -> dict[str, str]:
+        t = self.ticket
+        app: Any = self.app
+        me = app.me or {}
+        name = (t.get("player") or {}).get("name") or ""
+        return {
+            "number": t.get("display_number") or f"#{self.ticket_id}",
+            "name": name,
+            "first_name": name.split(" ")[0] if name else "",
+            "agent": me.get("display_name") or me.get("username") or app.username,
+            "subject": t.get("subject") or "",
+            "queue": t.get("queue") or "",
+        }
+
+    def _text_area(self) -> TextArea:
+        return self.query_one("#compose-text", TextArea)
+
+    def action_compose(self, mode: str, body: str | None = None) -> None:
+        self.mode = mode
+        box = self.query_one("#compose")
+        box.remove_class("hidden")
+        box.set_class(mode == "note", "-note")
+        self._label()
+        area = self._text_area()
+        if body is not None:
+            area.text = body
+            area.move_cursor(area.document.end)
+        area.focus()
+
+    def _label(self) -> None:
+        what = (
+            "Reply to the player"
+            if self.mode == "reply"
+            else "Internal note (not sent to the player)"
+        )
+        if self.quote_id:
+            what += f" — quoting message #{self.quote_id}"
+        self.query_one("#compose-label", Label).update(
+            f"{what} · ctrl+s send · esc leave (draft kept)"
+        )
+
+    def action_macro(self, index: int) -> None:
+        app: Any = self.app
+        macros = app.config.macros
+        if index >= len(macros):
+            self.notify(f"no macro {index + 1} in the config", severity="warning")
+            return
+        macro = macros[index]
+        self.action_compose(macro.kind, macro.render(self._variables()))
+
+    def action_macros(self) -> None:
+        from .modals import MacroPicker
+
+        app: Any = self.app
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.action_macro(index)
+
+        app.push_screen(MacroPicker(app.config.macros, self._variables()), chosen)
+
+    def action_quote(self) -> None:
+        app: Any = self.app
+        players = [m for m in app.cache.messages(self.ticket_id) if m.get("kind") == "player"]
+        if not players:
+            self.notify("no player message to quote", severity="warning")
+            return
+        self.quote_id = players[-1]["id"]
+        self.action_compose("reply")
+
+    def action_send(self) -> None:
+        app: Any = self.app
+        area = self._text_area()
+        body = area.text.strip()
+        if self.query_one("#compose").has_class("hidden") or not body:
+            self.notify("nothing to send: r reply, i note, 1–9 macro", severity="warning")
+            return
+        app.send_message(self.ticket_id, self.mode, body, self.quote_id)
+        area.text = ""
+        self.quote_id = None
+        self.query_one("#compose").add_class("hidden")
+        self.query_one("#thread").focus()
+        self.notify("reply queued" if self.mode == "reply" else "note queued", timeout=2)
+
+    def action_back(self) -> None:
+        box = self.query_one("#compose")
+        if not box.has_class("hidden"):
+            box.add_class("hidden")
+            self.query_one("#thread").focus()
+            return
+        self.app.pop_screen()
+
+    def action_scroll(self, step: int) -> None:
+        thread = self.query_one("#thread", VerticalScroll)
+        thread.scroll_relative(y=step * 3, animate=False)
+
+    # -- ticket actions ---------------------------------------------------------------------
+    def _change(self, changes: dict[str, Any], label: str) -> None:
+        app: Any = self.app
+        app.change_tickets([self.ticket_id], changes)
+        self.notify(f"{self.ticket.get('display_number', '')} {label}", timeout=2)
+
+    def action_status(self, status: str) -> None:
+        self._change({"status": status}, f"→ {STATUS_LABEL.get(status, status)}")
+
+    def action_status_next(self, status: str) -> None:
+        self.action_status(status)
+        self.action_go(1)
+
+    def _queue_screen(self) -> Any:
+        from .queue import QueueScreen
+
+        for s in self.app.screen_stack:
+            if isinstance(s, QueueScreen):
+                return s
+        return None
+
+    def action_go(self, step: int) -> None:
+        qs = self._queue_screen()
+        target = qs.neighbour(self.ticket_id, step) if qs else None
+        if target is None:
+            self.notify("no more tickets in this list", timeout=2)
+            self.app.pop_screen()
+            return
+        self.app.switch_screen(TicketScreen(target))
+
+    def action_assign_me(self) -> None:
+        app: Any = self.app
+        self._change({"assignee": app.username}, "assigned to you")
+
+    def action_assign_to(self) -> None:
+        from .modals import PromptScreen
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                self._change({"assignee": name.strip()}, f"assigned to {name.strip()}")
+
+        self.app.push_screen(PromptScreen("Assign to (username)"), done)
+
+    def action_status_menu(self) -> None:
+        from .modals import ChoiceScreen
+
+        allowed = self.ticket.get("allowed_transitions") or []
+        choices = [c for c in STATUS_CHOICES if c[0] in allowed] or STATUS_CHOICES
+
+        def done(value: str | None) -> None:
+            if value:
+                self.action_status(value)
+
+        self.app.push_screen(ChoiceScreen("Set status", choices), done)
+
+    def action_escalate(self) -> None:
+        queue = self.app.config.escalate_queue  # type: ignore[attr-defined]
+        self._change({"queue": queue}, f"escalated to {queue}")
+
+    def action_tags(self) -> None:
+        from .modals import PromptScreen
+
+        current = ",".join(self.ticket.get("tags") or [])
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                tags = [x.strip() for x in value.split(",") if x.strip()]
+                self._change({"tags": tags}, "tags " + ",".join(tags))
+
+        self.app.push_screen(PromptScreen("Tags (comma-separated)", current), done)
+
+    def action_retract(self) -> None:
+        from .modals import ConfirmScreen
+
+        app: Any = self.app
+        mine = [
+            m
+            for m in app.cache.messages(self.ticket_id)
+            if m.get("kind") in ("reply", "note")
+            and m.get("author") == app.username
+            and not m.get("retracted")
+        ]
+        if not mine:
+            self.notify("no reply of yours to retract", severity="warning")
+            return
+        target = mine[-1]
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                app.retract(self.ticket_id, target["id"])
+
+        body = " ".join((target.get("body") or "").split())[:60]
+        app.push_screen(
+            ConfirmScreen(f"Retract your {target['kind']} #{target['id']}?\n“{body}”"), answer
+        )
+
+    def run_command(self, text: str) -> None:
+        app: Any = self.app
+        try:
+            cmd = parse(text, app.username)
+        except CommandError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if cmd.name == "open":
+            self.app.switch_screen(TicketScreen(int(cmd.arg)))
+        elif cmd.name in ("reply", "note"):
+            app.send_message(self.ticket_id, cmd.name, cmd.arg)
+        elif cmd.name == "retract":
+            self.action_retract()
+        elif cmd.name == "escalate":
+            self.action_escalate()
+        elif cmd.name == "sync":
+            app.wake_live()
+        elif cmd.name == "outbox":
+            app.action_outbox()
+        elif cmd.name == "help":
+            app.action_help()
+        elif cmd.name == "quit":
+            app.action_quit_console()
+        elif cmd.tags_add or cmd.tags_remove:
+            tags = apply_tags(self.ticket.get("tags") or [], cmd)
+            self._change({"tags": tags}, "tags " + ",".join(tags))
+        elif cmd.changes:
+            label = text.strip().lstrip(":")
+            if cmd.name == "pending" and cmd.arg:
+                label += " (follow-up timers come with the SLA work; set pending now)"
+            self._change(cmd.changes, label)

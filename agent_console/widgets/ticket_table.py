@@ -1,0 +1,399 @@
+"""The ticket list: a Line API widget that draws only the rows on screen.
+
+A `DataTable` with 10,000 rows takes seconds to build; this widget keeps a list of ticket ids
+(the order) and a reference to the ticket dicts, and renders each visible line on demand from
+a small cache of cell texts keyed by the ticket's version. A live change invalidates just that
+ticket's cached cells and repaints the lines it is on; nothing is rebuilt.
+
+Styles come from component classes (see `app.tcss`), never from colour literals here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..text import fit
+
+STATUS_LABEL = {
+    "new": "new",
+    "accepted": "accepted",
+    "in_progress": "in progress",
+    "needs_clarification": "pending",
+    "resolved": "resolved",
+    "closed": "closed",
+    "reopened": "reopened",
+}
+TIER_BADGE = {"vvip": "VVIP", "vip": "VIP", "standard": ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int  # 0: shares the free space by `flex`
+    sort_letter: str
+    flex: int = 0
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("number", "Id", 7, "I"),
+    Column("priority", "Pri", 3, "P"),
+    Column("tier", "Tier", 4, "T"),
+    Column("subject", "Subject", 0, "S", flex=3),
+    Column("player", "Player", 0, "L", flex=2),
+    Column("assignee", "Owner", 10, "O"),
+    Column("status", "Status", 11, "U"),
+    Column("waiting", "Waits", 6, "W"),
+    Column("age", "Age", 5, "E"),
+)
+SORT_LETTERS = {c.sort_letter: c.key for c in COLUMNS}
+
+
+def _epoch(value: str | None) -> float:
+    if not value:
+        return 0.0
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def age_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def cell_values(t: dict[str, Any]) -> dict[str, str]:
+    player = t.get("player") or {}
+    return {
+        "number": t.get("display_number") or f"#{t['id']}",
+        "priority": t.get("priority") or "",
+        "tier": TIER_BADGE.get(player.get("tier", "standard"), ""),
+        "subject": t.get("subject") or "",
+        "player": player.get("name") or player.get("external_id") or "",
+        "assignee": t.get("assignee") or "—",
+        "status": STATUS_LABEL.get(t.get("status", ""), t.get("status", "")),
+        "waiting": t.get("waiting_on") or "",
+    }
+
+
+def sort_value(key: str, t: dict[str, Any]) -> Any:
+    if key == "number":
+        return t["id"]
+    if key == "tier":
+        return {"vvip": 0, "vip": 1}.get((t.get("player") or {}).get("tier", ""), 2)
+    if key == "age":
+        return t.get("created_at") or ""
+    return cell_values(t)[key].lower()
+
+
+class TicketTable(ScrollView, can_focus=True):
+    """Tickets in the order given, a cursor, marks, and a fixed header line."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ticket-table--header",
+        "ticket-table--sort-letter",
+        "ticket-table--cursor",
+        "ticket-table--marked",
+        "ticket-table--waiting-agent",
+        "ticket-table--waiting-player",
+        "ticket-table--p1",
+        "ticket-table--tier-vip",
+        "ticket-table--tier-vvip",
+        "ticket-table--outbox",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "top", "Top", show=False, id="list.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="list.bottom"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("space", "mark", "Mark", id="list.mark"),
+        Binding("n", "next_match", "Next", show=False, id="list.next_match"),
+        Binding("N", "previous_match", "Previous", show=False, id="list.previous_match"),
+        *[
+            Binding(
+                c.sort_letter,
+                f"sort('{c.key}')",
+                f"Sort by {c.title.lower()}",
+                show=False,
+                id=f"list.sort_{c.key}",
+            )
+            for c in COLUMNS
+        ],
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    """Index of the highlighted row in `ids`."""
+
+    class Opened(Message):
+        def __init__(self, ticket_id: int) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    class SortRequested(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Highlighted(Message):
+        def __init__(self, ticket_id: int | None) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    def __init__(self, tickets: dict[int, dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tickets = tickets
+        self.ids: list[int] = []
+        self.marked: set[int] = set()
+        self.outbox_ids: set[int] = set()
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self._cells: dict[int, tuple[Any, int, dict[str, str], float]] = {}
+        self._widths: list[int] = []
+        self._width_for = -1
+        self._index: dict[int, int] = {}
+        self.now: Callable[[], float] = time.time
+
+    # -- data -------------------------------------------------------------------------------
+    def set_order(self, ids: list[int], keep: int | None = None) -> None:
+        """Shows these tickets in this order; the cursor stays on `keep` (or its ticket)."""
+        current = keep if keep is not None else self.cursor_id
+        self.ids = ids
+        self._index = {tid: i for i, tid in enumerate(ids)}
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        if current is not None and current in self._index:
+            index = self._index[current]
+        else:
+            index = min(self.cursor, max(0, len(ids) - 1))
+        self.set_cursor(index)
+        self.refresh()
+
+    def invalidate(self, ids: set[int] | list[int]) -> None:
+        """These tickets changed: forget their cells and repaint their lines if visible."""
+        top = int(self.scroll_y)
+        height = self.size.height
+        for tid in ids:
+            self._cells.pop(tid, None)
+            row = self._index.get(tid)
+            if row is not None and top <= row < top + height:
+                self.refresh_line(row + 1)
+
+    @property
+    def cursor_id(self) -> int | None:
+        if 0 <= self.cursor < len(self.ids):
+            return self.ids[self.cursor]
+        return None
+
+    def index_of(self, ticket_id: int) -> int | None:
+        return self._index.get(ticket_id)
+
+    def target_ids(self) -> list[int]:
+        """What an action applies to: the marked rows, else the row under the cursor."""
+        if self.marked:
+            return [i for i in self.ids if i in self.marked] + sorted(
+                self.marked - set(self._index)
+            )
+        return [self.cursor_id] if self.cursor_id is not None else []
+
+    # -- cursor -----------------------------------------------------------------------------
+    def set_cursor(self, index: int) -> None:
+        index = max(0, min(index, len(self.ids) - 1)) if self.ids else 0
+        old = self.cursor
+        self.cursor = index
+        self.refresh_line(old + 1)
+        self.refresh_line(index + 1)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self.cursor_id))
+
+    def _scroll_to_cursor(self) -> None:
+        rows_visible = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows_visible:
+            self.scroll_to(y=self.cursor - rows_visible + 1, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_top(self) -> None:
+        self.set_cursor(0)
+
+    def action_bottom(self) -> None:
+        self.set_cursor(len(self.ids) - 1)
+
+    def action_page_down(self) -> None:
+        self.set_cursor(self.cursor + max(1, self.size.height - 2))
+
+    def action_page_up(self) -> None:
+        self.set_cursor(self.cursor - max(1, self.size.height - 2))
+
+    def action_next_match(self) -> None:
+        if self.ids:
+            self.set_cursor((self.cursor + 1) % len(self.ids))
+
+    def action_previous_match(self) -> None:
+        if self.ids:
+            self.set_cursor((self.cursor - 1) % len(self.ids))
+
+    def action_open(self) -> None:
+        if self.cursor_id is not None:
+            self.post_message(self.Opened(self.cursor_id))
+
+    def action_mark(self) -> None:
+        tid = self.cursor_id
+        if tid is None:
+            return
+        self.marked.symmetric_difference_update({tid})
+        self.refresh_line(self.cursor + 1)
+        self.set_cursor(self.cursor + 1)
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
+
+    def action_sort(self, key: str) -> None:
+        self.post_message(self.SortRequested(key))
+
+    # -- rendering --------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self._width_for = -1
+        self._scroll_to_cursor()
+
+    def _column_widths(self, width: int) -> list[int]:
+        if width == self._width_for:
+            return self._widths
+        gutter = 2
+        fixed = sum(c.width + 1 for c in COLUMNS if c.width) + gutter
+        free = max(0, width - fixed - sum(1 for c in COLUMNS if not c.width))
+        flex_total = sum(c.flex for c in COLUMNS if not c.width) or 1
+        widths = []
+        given = 0
+        flex_cols = [c for c in COLUMNS if not c.width]
+        for c in COLUMNS:
+            if c.width:
+                widths.append(c.width)
+            elif c is flex_cols[-1]:
+                widths.append(max(4, free - given))
+            else:
+                w = max(6, free * c.flex // flex_total)
+                given += w
+                widths.append(w)
+        self._widths, self._width_for = widths, width
+        return widths
+
+    def _row_cells(self, tid: int, widths: list[int]) -> tuple[dict[str, str], float]:
+        t = self.tickets.get(tid)
+        if t is None:
+            return {c.key: "" for c in COLUMNS}, 0.0
+        stamp = (t.get("version"), t.get("updated_at"), t.get("assignee"), t.get("waiting_on"))
+        cached = self._cells.get(tid)
+        if cached and cached[0] == stamp and cached[1] == self._width_for:
+            return cached[2], cached[3]
+        values = cell_values(t)
+        cells = {
+            c.key: fit(values.get(c.key, ""), w)
+            for c, w in zip(COLUMNS, widths, strict=True)
+            if c.key != "age"
+        }
+        created = _epoch(t.get("created_at"))
+        self._cells[tid] = (stamp, self._width_for, cells, created)
+        if len(self._cells) > 4000:
+            for key in list(self._cells)[:1000]:
+                del self._cells[key]
+        return cells, created
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        widths = self._column_widths(width)
+        base = self.rich_style
+        if y == 0:
+            return self._header(widths, width, base)
+        row = int(self.scroll_y) + y - 1
+        if row >= len(self.ids):
+            return Strip.blank(width, base)
+        tid = self.ids[row]
+        t = self.tickets.get(tid) or {}
+        cells, created = self._row_cells(tid, widths)
+        style = base
+        waiting = t.get("waiting_on")
+        if waiting == "agent":
+            style += self.get_component_rich_style("ticket-table--waiting-agent", partial=True)
+        elif waiting == "player":
+            style += self.get_component_rich_style("ticket-table--waiting-player", partial=True)
+        if tid in self.marked:
+            style += self.get_component_rich_style("ticket-table--marked", partial=True)
+        if row == self.cursor and self.has_focus:
+            style += self.get_component_rich_style("ticket-table--cursor", partial=True)
+        elif row == self.cursor:
+            style += self.get_component_rich_style("ticket-table--cursor", partial=True) + Style(
+                bold=False
+            )
+        gutter = ("●" if tid in self.marked else " ") + ("↑" if tid in self.outbox_ids else " ")
+        segments = [Segment(gutter, style)]
+        for c, w in zip(COLUMNS, widths, strict=True):
+            text = fit(age_text(self.now() - created), w) if c.key == "age" else cells[c.key]
+            cell_style = style
+            if c.key == "priority" and t.get("priority") == "P1":
+                cell_style = style + self.get_component_rich_style("ticket-table--p1", partial=True)
+            elif c.key == "tier" and text.strip():
+                tier = (t.get("player") or {}).get("tier", "standard")
+                cell_style = style + self.get_component_rich_style(
+                    f"ticket-table--tier-{tier}", partial=True
+                )
+            segments.append(Segment(text, cell_style))
+            segments.append(Segment(" ", style))
+        strip = Strip(segments)
+        return strip.adjust_cell_length(width, style)
+
+    def _header(self, widths: list[int], width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("ticket-table--header", partial=True)
+        letter = style + self.get_component_rich_style("ticket-table--sort-letter", partial=True)
+        segments = [Segment("  ", style)]
+        for c, w in zip(COLUMNS, widths, strict=True):
+            title = c.title
+            if self.sort_key == c.key:
+                title += " ▼" if self.sort_reverse else " ▲"
+            text = fit(title, w)
+            pos = text.lower().find(c.sort_letter.lower())
+            if pos >= 0:
+                segments += [
+                    Segment(text[:pos], style),
+                    Segment(text[pos], letter),
+                    Segment(text[pos + 1 :], style),
+                ]
+            else:
+                segments.append(Segment(text, style))
+            segments.append(Segment(" ", style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor + 1)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor + 1)
