@@ -40,6 +40,11 @@ class Settings:
     max_body_bytes: int = 1_048_576
     attachment_max_bytes: int = 10 * 1_048_576
     token_ttl_hours: float = 12.0
+    # Sign-in lockout: this many wrong passwords in a row lock the user for the given minutes.
+    login_max_failures: int = 5
+    login_lockout_minutes: float = 15.0
+    # Sign-in attempts allowed per client address per minute (more: 429).
+    login_attempts_per_minute: int = 20
     # How long a verified bearer token is trusted without asking the database again.
     token_cache_seconds: float = 5.0
     sse_heartbeat_seconds: float = 15.0

@@ -17,6 +17,7 @@ from ..store.migrate import current_revision, head_revision, upgrade
 from . import errors
 from .deps import ServerState
 from .middleware import BodyLimit, Metrics
+from .ratelimit import SlidingWindow
 from .routes import audit, auth, bot, changes, health, players, queues, tickets
 
 API_DESCRIPTION = """\
@@ -51,7 +52,11 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         hub = EventHub(db)
         await hub.start()
         app.state.server = ServerState(
-            settings=settings, db=db, hub=hub, blobs=BlobStore(settings.blob_dir)
+            settings=settings,
+            db=db,
+            hub=hub,
+            blobs=BlobStore(settings.blob_dir),
+            login_limiter=SlidingWindow(settings.login_attempts_per_minute),
         )
         try:
             yield

@@ -18,6 +18,7 @@ from ..store import users as user_store
 from ..store.database import Database
 from ..store.rows import aware
 from .errors import Unauthorized
+from .ratelimit import SlidingWindow
 
 
 @dataclass
@@ -28,6 +29,7 @@ class ServerState:
     blobs: BlobStore
     # token hash → (actor, session expiry, time cached): saves a database read per request.
     token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
+    login_limiter: SlidingWindow = field(default_factory=lambda: SlidingWindow(20))
 
     def forget_token(self, hashed: str) -> None:
         self.token_cache.pop(hashed, None)

@@ -32,6 +32,20 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 
 
+class Locked(DomainError):
+    status = 423
+    code = "locked"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message, {"retry_after_s": round(retry_after, 1)})
+        self.retry_after = retry_after
+
+
 class BadRequest(DomainError):
     status = 400
     code = "bad_request"
@@ -71,6 +85,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(max(1, int(exc.retry_after + 0.999)))}
         return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
     @app.exception_handler(RequestValidationError)

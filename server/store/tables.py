@@ -44,6 +44,9 @@ users = Table(
     Column("languages", JSON, nullable=False, default=list),
     Column("queues", JSON, nullable=False, default=list),
     Column("created_at", TZ, nullable=False),
+    # Sign-in lockout: failures since the last success, and until when sign-in is refused.
+    Column("failed_logins", Integer, nullable=False, default=0, server_default="0"),
+    Column("locked_until", TZ, nullable=True),
 )
 
 sessions = Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -78,3 +78,45 @@ def revoke_session(conn: Connection, token_hash: str, now: datetime) -> bool:
         .values(revoked_at=now)
     )
     return res.rowcount > 0
+
+
+def record_failed_login(
+    conn: Connection, user_id: int, *, now: datetime, max_failures: int, lockout: timedelta
+) -> datetime | None:
+    """Count a failed sign-in; lock the user when the count reaches `max_failures`.
+
+    Returns the lock's end when this failure locked the user."""
+    row = conn.execute(select(users.c.failed_logins).where(users.c.id == user_id)).first()
+    failures = (row[0] if row else 0) + 1
+    if failures >= max_failures:
+        until = now + lockout
+        conn.execute(
+            update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=until)
+        )
+        return until
+    conn.execute(update(users).where(users.c.id == user_id).values(failed_logins=failures))
+    return None
+
+
+def record_good_login(conn: Connection, user_id: int) -> None:
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=None)
+    )
+
+
+def revoke_all_sessions(conn: Connection, user_id: int, now: datetime) -> list[str]:
+    """Revoke every live session of a user; returns their token hashes."""
+    hashes = list(
+        conn.execute(
+            select(sessions.c.token_hash).where(
+                sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None)
+            )
+        ).scalars()
+    )
+    if hashes:
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    return hashes

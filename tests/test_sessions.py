@@ -1,0 +1,88 @@
+"""Sign-in protection: lockout after repeated failures, a per-address limit, expiry,
+logout, and an admin signing a user out everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from server.api.app import create_app
+from server.store.engine import normalize_url
+
+from .conftest import add_user, login
+
+
+def _login(client, username="maria", password="pw"):
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password})
+
+
+def test_lockout_after_repeated_failures_then_reset_by_success(app_client):
+    for _ in range(4):
+        assert _login(app_client, password="nope").status_code == 401
+    assert _login(app_client).status_code == 200  # a success resets the count
+    for _ in range(5):
+        assert _login(app_client, password="nope").status_code == 401
+    r = _login(app_client)  # even the right password now waits
+    assert r.status_code == 423
+    error = r.json()["error"]
+    assert error["code"] == "locked" and "locked" in error["message"]
+    assert datetime.fromisoformat(error["details"]["locked_until"]) > datetime.now(UTC)
+    assert _login(app_client, "lead").status_code == 200  # others are not affected
+
+
+def test_lock_expires(app_client, settings):
+    for _ in range(5):
+        _login(app_client, password="nope")
+    assert _login(app_client).status_code == 423
+    engine = create_engine(normalize_url(settings.db_url))
+    with engine.begin() as conn:
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        conn.execute(
+            text("UPDATE users SET locked_until = :t WHERE username = 'maria'"), {"t": past}
+        )
+    engine.dispose()
+    assert _login(app_client).status_code == 200
+
+
+def test_per_address_limit_answers_429_with_retry_after(settings):
+    add_user(settings.db_url, "maria")
+    with TestClient(create_app(replace(settings, login_attempts_per_minute=3), migrate=False)) as c:
+        codes = [_login(c, password="x").status_code for _ in range(3)]
+        assert codes == [401, 401, 401]
+        r = _login(c)
+        assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
+        assert int(r.headers["Retry-After"]) >= 1
+
+
+def test_expired_and_logged_out_tokens_stop_working(app_client, settings):
+    headers = login(app_client)
+    assert app_client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    assert app_client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    r = app_client.get("/api/v1/auth/me", headers=headers)
+    assert r.status_code == 401 and "revoked" in r.json()["error"]["message"]
+    headers = login(app_client)
+    engine = create_engine(normalize_url(settings.db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET expires_at = :t"), {"t": datetime.now(UTC)})
+    engine.dispose()
+    app_client.app.state.server.token_cache.clear()
+    r = app_client.get("/api/v1/auth/me", headers=headers)
+    assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
+
+
+def test_admin_signs_a_user_out_everywhere(app_client, settings):
+    add_user(settings.db_url, "boss", role="admin")
+    first, second = login(app_client), login(app_client)
+    for h in (first, second):
+        assert app_client.get("/api/v1/tickets", headers=h).status_code == 200
+    r = app_client.post("/api/v1/auth/users/maria/revoke", headers=first)
+    assert r.status_code == 403  # not an admin
+    r = app_client.post("/api/v1/auth/users/maria/revoke", headers=login(app_client, "boss"))
+    assert r.status_code == 200 and r.json()["revoked_sessions"] >= 2
+    for h in (first, second):
+        assert app_client.get("/api/v1/tickets", headers=h).status_code == 401
+    r = app_client.post("/api/v1/auth/users/ghost/revoke", headers=login(app_client, "boss"))
+    assert r.status_code == 404
