@@ -149,6 +149,48 @@ def create_user(
 
 
 @main.group()
+def totp() -> None:
+    """Two-factor sign-in (TOTP, as in authenticator apps)."""
+
+
+@totp.command("enroll")
+@click.argument("name")
+@db_option
+@click.pass_context
+def totp_enroll(ctx: click.Context, name: str, db: str | None) -> None:
+    """Give user NAME a new TOTP secret; from then on sign-in needs the 6-digit code.
+
+    Prints the secret and an otpauth:// URI to put in an authenticator app (once: it is not
+    shown again). Enrolling again replaces the secret."""
+    from .services.users import set_totp_secret
+
+    settings = settings_from(ctx, db=db)
+    secret = set_totp_secret(settings.db_url, name, enroll=True, audit_key=settings.audit_key())
+    if secret is None:
+        raise click.UsageError(f"user '{name}' does not exist")
+    import pyotp
+
+    uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name="Agent Console")
+    out.print(f"user '{name}' enrolled in two-factor sign-in")
+    out.print(f"secret: {secret}")
+    out.print(f"URI:    {uri}", soft_wrap=True)
+
+
+@totp.command("remove")
+@click.argument("name")
+@db_option
+@click.pass_context
+def totp_remove(ctx: click.Context, name: str, db: str | None) -> None:
+    """Take user NAME out of two-factor sign-in (e.g. a lost phone)."""
+    from .services.users import set_totp_secret
+
+    settings = settings_from(ctx, db=db)
+    if set_totp_secret(settings.db_url, name, enroll=False, audit_key=settings.audit_key()) is None:
+        raise click.UsageError(f"user '{name}' does not exist")
+    out.print(f"user '{name}' no longer uses two-factor sign-in")
+
+
+@main.group()
 def audit() -> None:
     """Check and export the tamper-evident audit trail."""
 

@@ -45,6 +45,8 @@ class Settings:
     login_lockout_minutes: float = 15.0
     # Sign-in attempts allowed per client address per minute (more: 429).
     login_attempts_per_minute: int = 20
+    # Roles whose users must enroll in TOTP two-factor sign-in before they can sign in.
+    totp_required_roles: tuple[str, ...] = ()
     # How long a verified bearer token is trusted without asking the database again.
     token_cache_seconds: float = 5.0
     sse_heartbeat_seconds: float = 15.0
@@ -91,6 +93,11 @@ class Settings:
 
 
 def _coerce(name: str, raw: Any, template: Any) -> Any:
+    if isinstance(template, tuple):  # a list of names: a TOML list or "a,b" text
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise SettingsError(f"setting '{name}' must be a list of names, got {raw!r}")
+        return tuple(i.strip() for i in items if i.strip())
     try:
         # A TOML list, table or boolean where a number or text belongs is a mistake.
         wrong_bool = isinstance(raw, bool) and not isinstance(template, bool)

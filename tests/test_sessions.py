@@ -86,3 +86,46 @@ def test_admin_signs_a_user_out_everywhere(app_client, settings):
         assert app_client.get("/api/v1/tickets", headers=h).status_code == 401
     r = app_client.post("/api/v1/auth/users/ghost/revoke", headers=login(app_client, "boss"))
     assert r.status_code == 404
+
+
+def test_totp_enrolment_then_sign_in_needs_the_code(app_client, settings):
+    import pyotp
+    from click.testing import CliRunner
+
+    from server.cli import main
+
+    r = CliRunner().invoke(
+        main,
+        ["totp", "enroll", "maria", "--db", settings.db_url],
+        env={"AGENT_CONSOLE_DATA_DIR": settings.data_dir},
+    )
+    assert r.exit_code == 0, r.output
+    secret = next(line.split()[-1] for line in r.output.splitlines() if line.startswith("secret"))
+    assert "otpauth://totp/" in r.output
+    r = _login(app_client)
+    assert r.status_code == 401 and r.json()["error"]["details"] == {"totp": "required"}
+    body = {"username": "maria", "password": "pw", "totp": "000000"}
+    if pyotp.TOTP(secret).verify("000000", valid_window=1):  # one chance in 300000
+        body["totp"] = "111111"
+    r = app_client.post("/api/v1/auth/login", json=body)
+    assert r.status_code == 401 and r.json()["error"]["details"] == {"totp": "invalid"}
+    body["totp"] = pyotp.TOTP(secret).now()
+    assert app_client.post("/api/v1/auth/login", json=body).status_code == 200
+    r = CliRunner().invoke(
+        main,
+        ["totp", "remove", "maria", "--db", settings.db_url],
+        env={"AGENT_CONSOLE_DATA_DIR": settings.data_dir},
+    )
+    assert r.exit_code == 0 and _login(app_client).status_code == 200
+
+
+def test_roles_that_must_enroll_cannot_skip_it(settings):
+    add_user(settings.db_url, "lead", role="shift_lead")
+    add_user(settings.db_url, "maria")
+    strict = replace(settings, totp_required_roles=("shift_lead",))
+    with TestClient(create_app(strict, migrate=False)) as c:
+        r = _login(c, "lead")
+        assert r.status_code == 403
+        assert r.json()["error"]["details"] == {"totp": "enrollment_required"}
+        assert "totp enroll lead" in r.json()["error"]["message"]
+        assert _login(c).status_code == 200  # an L1 agent is not required to

@@ -123,6 +123,9 @@ class RetractIn(Strict):
 class LoginIn(Strict):
     username: Annotated[str, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
+    totp: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = Field(
+        default=None, description="The 6-digit code, for users enrolled in two-factor sign-in"
+    )
 
 
 # -- responses (documentation; handlers return JSON built by server.shapes) ----------------

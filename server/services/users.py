@@ -62,3 +62,32 @@ def create_or_update_user(
         return db.write_sync(job)
     finally:
         db.close()
+
+
+def set_totp_secret(url: str, username: str, *, enroll: bool, audit_key: bytes) -> str | None:
+    """Enroll (a new secret, returned) or remove two-factor sign-in; None: no such user."""
+    import pyotp
+
+    secret = pyotp.random_base32() if enroll else None
+    engine = make_engine(url, pool_size=1)
+    upgrade(engine)
+    engine.dispose()
+    db = Database(url, audit_key=audit_key)
+    db.start()
+    try:
+
+        def job(ctx: WriteContext) -> bool:
+            user = user_store.get_by_username(ctx.conn, username)
+            if user is None:
+                return False
+            user_store.update_user(ctx.conn, user["id"], {"totp_secret": secret})
+            action = "auth.totp_enroll" if enroll else "auth.totp_remove"
+            audit(ctx, SYSTEM, action, "user", user["id"])
+            return True
+
+        found = db.write_sync(job)
+    finally:
+        db.close()
+    if not found:
+        return None
+    return secret or ""

@@ -47,6 +47,8 @@ users = Table(
     # Sign-in lockout: failures since the last success, and until when sign-in is refused.
     Column("failed_logins", Integer, nullable=False, default=0, server_default="0"),
     Column("locked_until", TZ, nullable=True),
+    # TOTP two-factor: the shared secret (base32), set by `totp enroll`.
+    Column("totp_secret", String(64), nullable=True),
 )
 
 sessions = Table(

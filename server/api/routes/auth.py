@@ -6,11 +6,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pyotp
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ... import shapes
-from ...domain.errors import NotFound
+from ...domain.errors import Forbidden, NotFound
 from ...domain.permissions import Perm
 from ...security import new_token, token_hash, verify_password
 from ...services import audit
@@ -78,6 +79,7 @@ async def login(payload: LoginIn, request: Request, state: State) -> Response:
         raise Unauthorized("wrong username or password")
     if not user["active"]:
         raise Unauthorized("this user is deactivated; ask an admin")
+    check_second_factor(user, payload.totp, state.settings.totp_required_roles)
     token = new_token()
     ttl = timedelta(hours=state.settings.token_ttl_hours)
 
@@ -92,6 +94,27 @@ async def login(payload: LoginIn, request: Request, state: State) -> Response:
 
     expires_at = await state.db.write(job)
     return json_response({"token": token, "expires_at": expires_at, "user": shapes.user(user)})
+
+
+def check_second_factor(user: dict[str, Any], code: str | None, required: tuple[str, ...]) -> None:
+    """Enrolled users need the current TOTP code; roles that must enroll cannot skip it."""
+    secret = user.get("totp_secret")
+    if secret is None:
+        if user["role"] in required:
+            raise Forbidden(
+                f"users with the role {user['role']} must enroll in two-factor sign-in first: "
+                f"ask an admin to run `agent-console-server totp enroll {user['username']}`",
+                {"totp": "enrollment_required"},
+            )
+        return
+    if code is None:
+        raise Unauthorized(
+            "this user signs in with a two-factor code: send the 6-digit code as `totp`",
+            {"totp": "required"},
+        )
+    # One 30 s step either side allows for clock drift between phone and server.
+    if not pyotp.TOTP(secret).verify(code, valid_window=1):
+        raise Unauthorized("the two-factor code is wrong or expired", {"totp": "invalid"})
 
 
 @router.post("/logout", status_code=204, responses={401: {"model": ErrorOut}})
