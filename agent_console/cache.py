@@ -278,8 +278,10 @@ class Cache:
         return out
 
     def player_tickets(self, external_id: str, open_only: bool = True) -> list[dict[str, Any]]:
+        # `+is_open`: keeps SQLite on the player index; with both indexes usable it picked
+        # is_open (all 10,000 open tickets) and took ~5 ms instead of ~0.02 ms
         sql = "SELECT data FROM tickets WHERE player = ?" + (
-            " AND is_open = 1" if open_only else ""
+            " AND +is_open = 1" if open_only else ""
         )
         return [json.loads(r[0]) for r in self.db.execute(sql, [external_id]).fetchall()]
 

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from ..client import ApiClient, ApiError, Offline
+from ..widgets.key_bar import KeyBar
 
 
 class LoginScreen(Screen[None]):
@@ -32,7 +33,7 @@ class LoginScreen(Screen[None]):
             yield Input(placeholder="password", password=True, id="login-password")
             yield Input(self.server, placeholder="server URL", id="login-server")
             yield Static(self.message, id="login-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         target = "#login-password" if self.username else "#login-user"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -9,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..cache import Applied
 from ..commands import CommandError, apply_tags, parse
+from ..widgets.key_bar import KeyBar
 from ..widgets.status_bar import StatusBar
 from ..widgets.ticket_table import COLUMNS, TicketTable, sort_value
 
@@ -71,6 +73,16 @@ class QueueScreen(Screen[None]):
         self.sort_reverse = False
         self._search: dict[int, tuple[Any, str]] = {}
         self._last_index = 0
+        # what the list was built from, so a live change moves one row instead of
+        # filtering and sorting 10,000 tickets again (see `_update_order`)
+        self._order_keys: dict[int, Any] = {}
+        # open tickets per queue and per assignee, kept up to date change by change
+        self._counted: dict[int, tuple[str, Any]] = {}
+        self._by_queue: Counter[str] = Counter()
+        self._by_assignee: Counter[Any] = Counter()
+        self._queue_names: list[str] | None = None
+        self._queue_rows_shown: list[tuple[str, str, int]] = []
+        self._title_shown = ""
 
     @property
     def store(self) -> dict[int, dict[str, Any]]:
@@ -86,10 +98,11 @@ class QueueScreen(Screen[None]):
                     placeholder="filter: words, #number, p1, vip, waiting:agent …", id="filter"
                 )
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self._count()
         self._fill_queues()
         self.recompute()
         table = self.query_one(TicketTable)
@@ -104,38 +117,55 @@ class QueueScreen(Screen[None]):
 
         app: Any = self.app
         app.first_paint = time.perf_counter() - app.started_at
+        app.freeze_heap()
 
     # -- queues -----------------------------------------------------------------------------
+    def _count(self, ids: Any = None) -> None:
+        """Brings the open counts up to date for these tickets (None: recount all)."""
+        if ids is None:
+            self._counted.clear()
+            self._by_queue.clear()
+            self._by_assignee.clear()
+            ids = self.store.keys()
+        for tid in ids:
+            old = self._counted.pop(tid, None)
+            if old is not None:
+                self._by_queue[old[0]] -= 1
+                self._by_assignee[old[1]] -= 1
+            t = self.store.get(tid)
+            if t is not None and self._is_open(t):
+                facts = (t.get("queue") or "?", t.get("assignee") or None)
+                self._counted[tid] = facts
+                self._by_queue[facts[0]] += 1
+                self._by_assignee[facts[1]] += 1
+
     def _queue_rows(self) -> list[tuple[str, str, int]]:
         app: Any = self.app
-        open_ids = [tid for tid, t in self.store.items() if self._is_open(t)]
+        if self._queue_names is None:
+            self._queue_names = [q["name"] for q in app.cache.queues()]
         me = app.username
-        counts: dict[str, int] = {}
-        mine = unassigned = 0
-        for tid in open_ids:
-            t = self.store[tid]
-            counts[t.get("queue") or "?"] = counts.get(t.get("queue") or "?", 0) + 1
-            if t.get("assignee") == me:
-                mine += 1
-            if not t.get("assignee"):
-                unassigned += 1
         rows = [
-            (ALL, "All open", len(open_ids)),
-            (MINE, "Mine", mine),
-            (UNASSIGNED, "Unassigned", unassigned),
+            (ALL, "All open", len(self._counted)),
+            (MINE, "Mine", self._by_assignee[me] if me else 0),
+            (UNASSIGNED, "Unassigned", self._by_assignee[None]),
         ]
-        names = {q["name"]: q for q in app.cache.queues()}
-        for name in sorted(set(names) | set(counts)):
+        counts = {name: n for name, n in self._by_queue.items() if n}
+        for name in sorted(set(self._queue_names) | set(counts)):
             rows.append((name, name, counts.get(name, 0)))
         return rows
 
     def _fill_queues(self) -> None:
         ol = self.query_one("#queue-list", OptionList)
         rows = self._queue_rows()
+        shown, self._queue_rows_shown = self._queue_rows_shown, rows
+        if rows == shown:
+            return
         existing = [ol.get_option_at_index(i).id for i in range(ol.option_count)]
         if existing == [r[0] for r in rows]:
-            for qid, title, n in rows:
-                ol.replace_option_prompt(qid, self._queue_prompt(title, n))
+            before = dict(zip(existing, shown, strict=False)) if len(shown) == len(rows) else {}
+            for row in rows:
+                if before.get(row[0]) != row:
+                    ol.replace_option_prompt(row[0], self._queue_prompt(row[1], row[2]))
             return
         highlighted = self.view
         ol.clear_options()
@@ -183,30 +213,73 @@ class QueueScreen(Screen[None]):
         self._search[tid] = (stamp, text)
         return text
 
-    def visible_ids(self) -> list[int]:
-        terms = self.filter_text.lower().split()
-        app: Any = self.app
-        ids = [
-            tid
-            for tid, t in self.store.items()
-            if self._is_open(t)
+    def _wanted(self, tid: int, t: dict[str, Any], terms: list[str]) -> bool:
+        return (
+            self._is_open(t)
             and self._matches_view(t)
             and (not terms or all(term in self._text(tid, t) for term in terms))
-        ]
-        keys = app.work_keys
+        )
+
+    def _order_key(self, tid: int) -> Any:
+        keys = self.app.work_keys  # type: ignore[attr-defined]
         if self.sort_key:
-            key = self.sort_key
-            ids.sort(
-                key=lambda i: (sort_value(key, self.store[i]), keys[i]), reverse=self.sort_reverse
-            )
-        else:
-            ids.sort(key=keys.__getitem__)
+            return (sort_value(self.sort_key, self.store[tid]), keys[tid])
+        return keys[tid]
+
+    def visible_ids(self) -> list[int]:
+        terms = self.filter_text.lower().split()
+        ids = [tid for tid, t in self.store.items() if self._wanted(tid, t, terms)]
+        order = {tid: self._order_key(tid) for tid in ids}
+        ids.sort(key=order.__getitem__, reverse=self.sort_reverse)
+        self._order_keys = order
         return ids
 
     def recompute(self) -> None:
         table = self.query_one(TicketTable)
         table.sort_key, table.sort_reverse = self.sort_key, self.sort_reverse
         table.set_order(self.visible_ids())
+        self._update_title()
+
+    def _update_order(self, changed: set[int]) -> None:
+        """Live changes to a few tickets: only those that enter, leave or move in the list
+        are taken out and put back in place (binary search on the keys the list was sorted
+        by); a change that keeps a ticket where it was costs nothing here (its row was
+        repainted by `invalidate`)."""
+        if len(changed) > 200:
+            self.recompute()
+            return
+        terms = self.filter_text.lower().split()
+        leave: set[int] = set()
+        enter: list[tuple[int, Any]] = []
+        for tid in changed:
+            t = self.store.get(tid)
+            new = self._order_key(tid) if t is not None and self._wanted(tid, t, terms) else None
+            old = self._order_keys.get(tid)
+            if old == new:
+                continue
+            if old is not None:
+                leave.add(tid)
+            if new is not None:
+                enter.append((tid, new))
+        if not leave and not enter:
+            return
+        table = self.query_one(TicketTable)
+        ids = [tid for tid in table.ids if tid not in leave] if leave else list(table.ids)
+        keys = self._order_keys
+        for tid in leave:
+            del keys[tid]
+        for tid, key in enter:
+            lo, hi = 0, len(ids)
+            while lo < hi:  # first position whose key sorts after this one
+                mid = (lo + hi) // 2
+                k = keys[ids[mid]]
+                if (k > key) if self.sort_reverse else (k < key):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            ids.insert(lo, tid)
+            keys[tid] = key
+        table.set_order(ids)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -221,13 +294,19 @@ class QueueScreen(Screen[None]):
             parts.append(f"filter “{self.filter_text}”")
         if table.marked:
             parts.append(f"{len(table.marked)} marked")
-        self.query_one("#list-title", Static).update(" · ".join(parts))
+        title = " · ".join(parts)
+        if title != self._title_shown:
+            self._title_shown = title
+            self.query_one("#list-title", Static).update(title, layout=False)
 
     def store_changed(self, applied: Applied) -> None:
         table = self.query_one(TicketTable)
+        if applied.queues:
+            self._queue_names = None
         if applied.tickets:
             table.invalidate(applied.tickets)
-            self.recompute()
+            self._update_order(applied.tickets)
+            self._count(applied.tickets if len(applied.tickets) <= 200 else None)
         if applied.tickets or applied.queues:
             self._fill_queues()
 
@@ -250,12 +329,10 @@ class QueueScreen(Screen[None]):
         self.open_ticket(event.ticket_id)
 
     def open_ticket(self, ticket_id: int) -> None:
-        from .ticket import TicketScreen
-
         index = self.query_one(TicketTable).index_of(ticket_id)
         if index is not None:
             self._last_index = index
-        self.app.push_screen(TicketScreen(ticket_id))
+        self.app.open_ticket(ticket_id)  # type: ignore[attr-defined]
 
     def neighbour(self, ticket_id: int, step: int) -> int | None:
         """The next (step=1) or previous (-1) ticket in the list's order."""

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from ..cache import Applied
 from ..client import ApiError, Offline
 from ..commands import CommandError, apply_tags, parse
+from ..widgets.key_bar import KeyBar
 from ..widgets.status_bar import StatusBar
 from ..widgets.thread import MessageView, local_time
 from ..widgets.ticket_table import STATUS_LABEL, TIER_BADGE
@@ -61,6 +62,10 @@ class PlayerLoaded(Message):
 
 
 class TicketScreen(Screen[None]):
+    """One instance for the whole session (see `AgentConsole.open_ticket`): opening another
+    ticket reloads the header, thread and player card in place (`show`), so no widget is
+    composed or styled from scratch on the way."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "compose('reply')", "Reply", id="ticket.reply"),
         Binding("i", "compose('note')", "Note", id="ticket.note"),
@@ -96,7 +101,8 @@ class TicketScreen(Screen[None]):
         self.ticket_id = ticket_id
         self.mode = "reply"
         self.quote_id: int | None = None
-        self._views: dict[int, MessageView] = {}
+        self._views: list[MessageView] = []
+        self._drafts: dict[int, tuple[str, str, int | None]] = {}
 
     @property
     def ticket(self) -> dict[str, Any]:
@@ -112,22 +118,74 @@ class TicketScreen(Screen[None]):
             yield Label("", id="compose-label")
             yield TextArea(id="compose-text", soft_wrap=True, show_line_numbers=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
+        self._styled_for: Any = self._style_inputs()
+        self._reload()
+
+    def _style_inputs(self) -> Any:
+        app: Any = self.app
+        return (app.theme, app.ansi_color, app.css_monitor is None)
+
+    def on_screen_suspend(self) -> None:
+        self._styled_for = self._style_inputs()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Runs before Textual's own resume handler. That one re-applies the CSS to every
+        widget of a screen pushed again (~10 ms here), in case the theme or the stylesheet
+        changed while it was off the stack; skip that when neither did."""
+        if self._styled_for == self._style_inputs() and self._styled_for[2]:
+            event.refresh_styles = False
+
+    def show(self, ticket_id: int) -> None:
+        """Shows another ticket on this screen: everything is redrawn from the cache in place
+        (the draft of the ticket left is kept for when it is opened again)."""
+        if not self.is_mounted:
+            self.ticket_id = ticket_id
+            return
+        if ticket_id != self.ticket_id:
+            self._stash_draft()
+            self.ticket_id = ticket_id
+            self._restore_draft()
+        self._reload()
+
+    def _reload(self) -> None:
         self.render_ticket()
-        self.render_messages()
+        self.render_messages(reset=True)
         self.render_player()
         self.query_one("#thread").focus()
         self.load()
+
+    def _stash_draft(self) -> None:
+        text = self._text_area().text
+        if text.strip():
+            self._drafts[self.ticket_id] = (self.mode, text, self.quote_id)
+        else:
+            self._drafts.pop(self.ticket_id, None)
+
+    def _restore_draft(self) -> None:
+        mode, text, quote = self._drafts.pop(self.ticket_id, ("reply", "", None))
+        self.mode, self.quote_id = mode, quote
+        area = self._text_area()
+        if area.text != text:
+            area.text = text
+            area.move_cursor(area.document.end)
+        self._close_compose()
+
+    def _close_compose(self) -> None:
+        box = self.query_one("#compose")
+        if not box.has_class("hidden"):
+            box.add_class("hidden")
 
     # -- loading ----------------------------------------------------------------------------
     @work(exclusive=True, group="ticket-load")
     async def load(self) -> None:
         app: Any = self.app
+        ticket_id = self.ticket_id
         try:
-            ticket = await app.sync.fetch_ticket(self.ticket_id)
-            self.post_message(TicketLoaded(self.ticket_id))
+            ticket = await app.sync.fetch_ticket(ticket_id)
+            self.post_message(TicketLoaded(ticket_id))
             ext = (ticket.get("player") or {}).get("external_id")
             if ext:
                 await app.sync.fetch_player(ext)
@@ -135,18 +193,21 @@ class TicketScreen(Screen[None]):
         except Offline:
             pass  # the cache is what we have
         except ApiError as exc:
-            self.notify(f"#{self.ticket_id}: {exc.message}", severity="error")
+            self.notify(f"#{ticket_id}: {exc.message}", severity="error")
 
     def on_ticket_loaded(self, message: TicketLoaded) -> None:
         app: Any = self.app
-        t = app.cache.ticket(self.ticket_id)
+        t = app.cache.ticket(message.ticket_id)
         if t:
-            app.tickets[self.ticket_id] = t
+            app.tickets[message.ticket_id] = t
+        if message.ticket_id != self.ticket_id:
+            return  # the agent moved on meanwhile
         self.render_ticket()
         self.render_messages()
 
     def on_player_loaded(self, message: PlayerLoaded) -> None:
-        self.render_player()
+        if (self.ticket.get("player") or {}).get("external_id") == message.external_id:
+            self.render_player()
 
     def store_changed(self, applied: Applied) -> None:
         if self.ticket_id in applied.tickets:
@@ -193,24 +254,32 @@ class TicketScreen(Screen[None]):
         header.update(text)
         header.set_class(t.get("waiting_on") == "agent", "-waiting-agent")
 
-    def render_messages(self) -> None:
+    def render_messages(self, reset: bool = False) -> None:
+        """The thread from the cache, drawn on a pool of message views: the n-th message goes
+        to the n-th view (updated only if it changed); views beyond the thread are hidden;
+        new views are mounted only when a thread is longer than any shown before.
+
+        The thread is anchored to its end: the layout pass itself scrolls to the latest
+        message (no second frame); scrolling up releases the anchor, so new messages do not
+        pull the agent down, and it holds again once back at the end. `reset`: another
+        ticket, anchor again."""
         app: Any = self.app
         messages = app.cache.messages(self.ticket_id)
         thread = self.query_one("#thread", VerticalScroll)
-        at_bottom = thread.scroll_y >= thread.max_scroll_y - 1
         new = []
-        for m in messages:
-            view = self._views.get(m["id"])
-            if view is None:
+        for i, m in enumerate(messages):
+            if i < len(self._views):
+                self._views[i].refresh_message(m)
+            else:
                 view = MessageView(m)
-                self._views[m["id"]] = view
+                self._views.append(view)
                 new.append(view)
-            elif view.message != m:
-                view.refresh_message(m)
+        for view in self._views[len(messages) :]:
+            view.refresh_message(None)
         if new:
             thread.mount_all(new)
-            if at_bottom or len(new) == len(messages):
-                thread.call_after_refresh(thread.scroll_end, animate=False)
+        if reset:
+            thread.anchor()
 
     def render_player(self) -> None:
         app: Any = self.app
@@ -380,7 +449,7 @@ class TicketScreen(Screen[None]):
             self.notify("no more tickets in this list", timeout=2)
             self.app.pop_screen()
             return
-        self.app.switch_screen(TicketScreen(target))
+        self.show(target)
 
     def action_assign_me(self) -> None:
         app: Any = self.app
@@ -456,7 +525,7 @@ class TicketScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         if cmd.name == "open":
-            self.app.switch_screen(TicketScreen(int(cmd.arg)))
+            self.show(int(cmd.arg))
         elif cmd.name in ("reply", "note"):
             app.send_message(self.ticket_id, cmd.name, cmd.arg)
         elif cmd.name == "retract":

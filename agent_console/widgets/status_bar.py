@@ -32,6 +32,9 @@ class StatusBar(Static):
             parts.append(f"outbox {app.outbox_count}")
         if app.conflicts:
             parts.append(f"{app.conflicts} conflict(s): :outbox")
-        self.update(" · ".join(p for p in parts if p))
+        text = " · ".join(p for p in parts if p)
+        if text != getattr(self, "_shown", None):
+            self._shown = text
+            self.update(text, layout=False)  # one line, always: no layout pass needed
         self.set_class(not app.online, "-offline")
         self.set_class(bool(app.conflicts), "-conflict")

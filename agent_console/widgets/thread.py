@@ -67,15 +67,28 @@ class BidiText:
 
 
 class MessageView(Static):
-    """One message: a header line (exact time, author, kind, channel) and the body."""
+    """One message: a header line (exact time, author, kind, channel) and the body.
 
-    def __init__(self, message: dict[str, Any]) -> None:
-        super().__init__(classes=f"msg msg-{message.get('kind', 'system')}")
+    The ticket screen keeps a pool of these and reloads them in place when it shows another
+    ticket; a view with no message is hidden (class `msg-pooled`) and matches no `.msg-*`
+    kind selector.
+    """
+
+    def __init__(self, message: dict[str, Any] | None = None) -> None:
+        super().__init__(classes=self._css_classes_for(message))
         self.message = message
-        self.border_title = self._title()
+        if message is not None:
+            self.border_title = self._title()
+
+    @staticmethod
+    def _css_classes_for(message: dict[str, Any] | None) -> str:
+        if message is None:
+            return "msg-pooled"
+        classes = f"msg msg-{message.get('kind') or 'system'}"
+        return classes + " -retracted" if message.get("retracted") else classes
 
     def _title(self) -> str:
-        m = self.message
+        m = self.message or {}
         who = (
             m.get("author_name")
             or m.get("author")
@@ -90,18 +103,33 @@ class MessageView(Static):
             parts.append(m["channel"])
         if m.get("quote_id"):
             parts.append(f"quotes {m['quote_id']}")
-        parts.append(f"#{m['id']}")
+        parts.append(f"#{m.get('id')}")
         return " · ".join(p for p in parts if p)
 
     def on_mount(self) -> None:
-        self.refresh_message(self.message)
+        if self.message is not None:
+            self._draw()
 
-    def refresh_message(self, message: dict[str, Any]) -> None:
+    def refresh_message(self, message: dict[str, Any] | None) -> None:
+        """Shows this message (or nothing: `None` hides the view); a no-op when unchanged."""
+        if message == self.message:
+            return
         self.message = message
+        self._draw()
+
+    def _draw(self) -> None:
+        message = self.message
+        classes = self._css_classes_for(message)
+        if set(classes.split()) != set(self.classes):
+            self.set_classes(classes)  # one style update, not one per class
+        if message is None:
+            self.border_title = self.border_subtitle = None
+            self.update("")
+            return
         self.border_title = self._title()
-        retracted = bool(message.get("retracted"))
-        self.set_class(retracted, "-retracted")
-        if retracted:
+        if message.get("retracted"):
             reason = message.get("retract_reason") or ""
             self.border_subtitle = f"retracted {exact_time(message.get('retracted_at'))} {reason}"
+        else:
+            self.border_subtitle = None
         self.update(BidiText(message.get("body") or ""))
