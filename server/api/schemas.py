@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from ..domain.values import Channel, Priority, Status, Tier
 
@@ -98,6 +98,17 @@ class TicketCreate(Strict):
 
 
 class TicketPatch(Strict):
+    """Only `assignee` may be null (unassign); the other fields, when sent, need a value."""
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> TicketPatch:
+        nulls = sorted(
+            f for f in self.model_fields_set if f != "assignee" and getattr(self, f) is None
+        )
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} cannot be null; leave the field out instead")
+        return self
+
     status: Status | None = None
     priority: Priority | None = None
     queue: Name | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from .. import shapes
@@ -48,6 +49,13 @@ def _audited(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+async def hash_code_word(data: dict[str, Any]) -> None:
+    """Replace a clear code word in `data` by its hash, off the event loop and the writer."""
+    code_word = data.pop("code_word", None)
+    if code_word:
+        data["code_word_hash"] = await asyncio.to_thread(hash_password, code_word)
+
+
 def upsert_player(
     ctx: WriteContext,
     external_id: str,
@@ -69,10 +77,13 @@ def upsert_player(
             {k: DEFAULTS[k] if data[k] is None else data[k] for k in PLAYER_FIELDS if k in data}
         )
     code_word = data.get("code_word")
+    # The API hashes the code word before the write (argon2 is slow on purpose and must not
+    # hold the writer); other callers (seeding) may pass it in clear.
+    code_word_hash = data.get("code_word_hash") or (hash_password(code_word) if code_word else None)
     row = player_store.get_by_external_id(conn, external_id)
     if row is None:
         values = {**DEFAULTS, **given, "external_id": external_id}
-        values["code_word_hash"] = hash_password(code_word) if code_word else None
+        values["code_word_hash"] = code_word_hash
         values.update(created_at=now, updated_at=now)
         player_id = player_store.create(conn, values)
         row = {**values, "id": player_id}
@@ -80,8 +91,8 @@ def upsert_player(
         audit(ctx, actor, "player.create", "player", external_id, after=_audited(values))
         return row
     changed = {k: v for k, v in given.items() if row.get(k) != v}
-    if code_word:
-        changed["code_word_hash"] = hash_password(code_word)
+    if code_word_hash:
+        changed["code_word_hash"] = code_word_hash
     if not changed:
         return row
     audit(

@@ -9,7 +9,13 @@ from starlette.responses import Response
 
 from ... import shapes
 from ...domain.permissions import Perm
-from ...services.players import SENSITIVE_FIELDS, get_player, upsert_player, visible_player
+from ...services.players import (
+    SENSITIVE_FIELDS,
+    get_player,
+    hash_code_word,
+    upsert_player,
+    visible_player,
+)
 from ..deps import CurrentActor, State
 from ..responses import json_response, run_idempotent
 from ..schemas import ErrorOut, PlayerOut, PlayerUpsert
@@ -38,6 +44,7 @@ async def put_player(
     """Create the player, or change the fields the body names (null clears a field)."""
     actor.require(Perm.player_write, "change player profiles")
     data = payload.model_dump(exclude_unset=True)
+    await hash_code_word(data)
     if SENSITIVE_FIELDS & data.keys() and not actor.can(Perm.player_read_sensitive):
         actor.require(Perm.player_read_sensitive, "change a player's KYC or host")
 

@@ -20,7 +20,7 @@ from ...domain.phishing import ensure_not_phishing
 from ...domain.pii import mask_pii
 from ...domain.values import Priority, Status
 from ...services import tickets as ticket_service
-from ...services.players import SENSITIVE_FIELDS
+from ...services.players import SENSITIVE_FIELDS, hash_code_word
 from ...services.tickets import player_id_for
 from ...store import attachments as attachment_store
 from ...store import messages as message_store
@@ -57,6 +57,7 @@ async def create_ticket(
     """Open a ticket with the player's first message. Accepts `Idempotency-Key`."""
     data = payload.model_dump(exclude_unset=True)
     data["player"] = payload.player.model_dump(exclude_unset=True)
+    await hash_code_word(data["player"])
     if SENSITIVE_FIELDS & data["player"].keys():
         actor.require(Perm.player_read_sensitive, "set a player's KYC state or host")
     # Masking is pattern work: done here, off the single writer thread.
