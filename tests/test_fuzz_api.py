@@ -56,23 +56,9 @@ CHECKS = [
 # Responses that are right by the server's contract but missing from its OpenAPI document:
 # (method, path, "status" | "content-type", value) -> why. Each is a documentation fix to make
 # in server/api; `test_known_doc_gaps_are_still_gaps` fails once one is documented.
-KNOWN_DOC_GAPS: dict[tuple[str, str, str, str], str] = {
-    ("GET", "/metrics", "content-type", "text/plain"): "Prometheus text format",
-    ("GET", "/api/v1/audit/export", "content-type", "application/x-ndjson"): "JSON lines",
-    ("GET", "/api/v1/attachments/{attachment_id}", "content-type", "*"): "the file's own type",
-    # errors.py answers a body that is not JSON with 400 invalid_json / invalid_body; only the
-    # ticket routes document 400.
-    ("POST", "/api/v1/auth/login", "status", "400"): "body is not JSON",
-    ("POST", "/api/v1/bot/classify", "status", "400"): "body is not JSON",
-    ("PUT", "/api/v1/players/{external_id}", "status", "400"): "body is not JSON",
-    # Permission refusals (403 forbidden) are not documented on these routes.
-    ("POST", "/api/v1/tickets", "status", "403"): "setting a player's KYC/host needs "
-    "player.read_sensitive",
-    ("POST", "/api/v1/tickets/{ticket_id}/messages", "status", "403"): "kind player/bot needs "
-    "message.player",
-    ("PUT", "/api/v1/players/{external_id}", "status", "403"): "KYC/host need "
-    "player.read_sensitive",
-}
+# Responses the OpenAPI document does not describe yet, tolerated by name (none left: the
+# fuzzer found nine and they were documented). Add an entry only with a reason.
+KNOWN_DOC_GAPS: dict[tuple[str, str, str, str], str] = {}
 
 # Found by this fuzzer (fixed): PATCH with `null` for these fields gave 500s, or stored a null
 # that broke TicketOut. `test_patch_null_fields_are_refused` keeps it fixed.
@@ -288,18 +274,29 @@ def test_api_conforms_to_its_openapi(case: Any, fuzz_env: Env) -> None:
             fuzz_env.login()  # a logout, or an admin's revoke, may have ended our session
 
 
-@pytest.mark.parametrize("gap", sorted(KNOWN_DOC_GAPS), ids=" ".join)
-def test_known_doc_gaps_are_still_gaps(gap: tuple[str, str, str, str]) -> None:
-    """Once the server documents a listed response, remove its KNOWN_DOC_GAPS entry."""
-    method, path, kind, value = gap
+@pytest.mark.parametrize(
+    ("method", "path", "kind", "value"),
+    [
+        # Found undocumented by this fuzzer, now in the document: keep them there.
+        ("GET", "/metrics", "content-type", "text/plain"),
+        ("GET", "/api/v1/audit/export", "content-type", "application/x-ndjson"),
+        ("GET", "/api/v1/attachments/{attachment_id}", "content-type", "*/*"),
+        ("POST", "/api/v1/auth/login", "status", "400"),
+        ("POST", "/api/v1/bot/classify", "status", "400"),
+        ("PUT", "/api/v1/players/{external_id}", "status", "400"),
+        ("POST", "/api/v1/tickets", "status", "403"),
+        ("POST", "/api/v1/tickets/{ticket_id}/messages", "status", "403"),
+        ("PUT", "/api/v1/players/{external_id}", "status", "403"),
+    ],
+)
+def test_once_undocumented_responses_stay_documented(
+    method: str, path: str, kind: str, value: str
+) -> None:
     responses = OPENAPI["paths"][path][method.lower()]["responses"]
     if kind == "status":
-        assert value not in responses, f"{method} {path} now documents {value}"
+        assert value in responses
     else:
-        documented = set(responses.get("200", {}).get("content", {}))
-        assert value not in documented and "*/*" not in documented, (
-            f"{method} {path} now documents {value}"
-        )
+        assert value in responses["200"]["content"]
 
 
 @pytest.mark.parametrize("field", PATCH_NOT_NULL)

@@ -53,7 +53,11 @@ async def list_audit(
     )
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+)
 async def export_audit(state: State, actor: CurrentActor) -> StreamingResponse:
     """The whole trail as JSON lines, with each row's hashes (for an outside archive)."""
     actor.require(Perm.audit_read, "export the audit trail")

@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 @router.post(
     "/login",
     response_model=LoginOut,
-    responses={c: {"model": ErrorOut} for c in (401, 423, 429)},
+    responses={c: {"model": ErrorOut} for c in (400, 401, 422, 423, 429)},
 )
 async def login(payload: LoginIn, request: Request, state: State) -> Response:
     """Exchange a username and password for a bearer token.

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from ...bot import classify
 from ..deps import CurrentActor, State
 from ..responses import json_response
-from ..schemas import Strict, Text
+from ..schemas import ErrorOut, Strict, Text
 
 router = APIRouter(prefix="/api/v1/bot", tags=["bot"])
 
@@ -21,7 +21,10 @@ class ClassifyIn(Strict):
     text: Annotated[Text, Field(max_length=65_536)]
 
 
-@router.post("/classify")
+@router.post(
+    "/classify",
+    responses={c: {"model": ErrorOut} for c in (400, 401, 422)},
+)
 async def classify_text(payload: ClassifyIn, state: State, actor: CurrentActor) -> Response:
     """`{"lang","intent","handoff","priority","confidence"}` for one player message.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from ..deps import State
 from ..errors import error_response
@@ -36,7 +36,11 @@ async def readyz(state: State) -> Response:
     return json_response({"status": "ready", "last_seq": state.hub.last_seq})
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics(state: State) -> Response:
     """Prometheus text format: requests, latencies, tickets by status, change-log head."""
     await refresh_gauges(state)

@@ -22,7 +22,9 @@ from ..schemas import ErrorOut, PlayerOut, PlayerUpsert
 
 router = APIRouter(prefix="/api/v1", tags=["players"])
 ExternalId = Annotated[str, Path(min_length=1, max_length=128)]
-ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorOut} for c in (401, 404, 422)}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    c: {"model": ErrorOut} for c in (400, 401, 403, 404, 422)
+}
 
 
 @router.get("/players/{external_id}", response_model=PlayerOut, responses=ERRORS)

@@ -46,7 +46,7 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
 MAX_ID = 2**62
 TicketId = Annotated[int, Path(ge=1, le=MAX_ID, description="Ticket id (= its number)")]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (400, 401, 404, 409, 412, 413, 422, 428)
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 412, 413, 422, 428)
 }
 
 
@@ -364,7 +364,14 @@ async def upload_attachment(
     return await run_idempotent(request, state, actor, job, status=201, body=fingerprint_body)
 
 
-@router.get("/attachments/{attachment_id}", responses=ERRORS)
+@router.get(
+    "/attachments/{attachment_id}",
+    response_class=FileResponse,
+    responses={
+        **ERRORS,
+        200: {"content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+    },
+)
 async def download_attachment(
     attachment_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: State, actor: CurrentActor
 ) -> Response:
