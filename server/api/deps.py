@@ -43,7 +43,7 @@ async def get_state(request: Request) -> ServerState:
 State = Annotated[ServerState, Depends(get_state)]
 
 
-def _bearer(request: Request) -> str:
+def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -54,7 +54,7 @@ def _bearer(request: Request) -> str:
 
 
 async def current_actor(request: Request, state: State) -> Actor:
-    hashed = token_hash(_bearer(request))
+    hashed = token_hash(bearer_token(request))
     now = datetime.now(UTC)
     cached = state.token_cache.get(hashed)
     if cached is not None:

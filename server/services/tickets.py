@@ -131,7 +131,8 @@ def create_ticket(
     }
     ticket = shapes.ticket(row)
     msg = shapes.message({**message, "id": message_id, "author_username": None})
-    public = masked_message(msg, data.get("masked_body") or "") if data.get("masked_body") else msg
+    # The route masked the body off the writer thread; None means it holds nothing to mask.
+    public = masked_message(msg, data["masked_body"]) if data.get("masked_body") else msg
     ctx.record("ticket", ticket_id, "create", ticket)
     ctx.record("message", message_id, "create", public, (queue, player.get("host")))
     audit(

@@ -195,9 +195,9 @@ class Database:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._readers, self.read_sync, fn)
 
-    def ping(self) -> None:
-        with self.reader_engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+    @staticmethod
+    def ping(conn: Connection) -> None:
+        conn.execute(text("SELECT 1"))
 
     # -- the writer thread ---------------------------------------------------------------
     def _run(self) -> None:

@@ -18,7 +18,7 @@ from ...services import audit
 from ...store import users as user_store
 from ...store.database import WriteContext
 from ...store.rows import aware
-from ..deps import CurrentActor, State
+from ..deps import CurrentActor, State, bearer_token
 from ..errors import Locked, RateLimited, Unauthorized
 from ..responses import json_response
 from ..schemas import ErrorOut, LoginIn, LoginOut, UserOut
@@ -120,7 +120,7 @@ def check_second_factor(user: dict[str, Any], code: str | None, required: tuple[
 @router.post("/logout", status_code=204, responses={401: {"model": ErrorOut}})
 async def logout(request: Request, state: State, actor: CurrentActor) -> Response:
     """Revoke the token this request carries."""
-    hashed = token_hash(request.headers["authorization"].partition(" ")[2].strip())
+    hashed = token_hash(bearer_token(request))
 
     def job(ctx: WriteContext) -> None:
         user_store.revoke_session(ctx.conn, hashed, ctx.now)

@@ -28,7 +28,7 @@ async def healthz() -> Response:
 async def readyz(state: State) -> Response:
     """Readiness: the database answers within 2 seconds."""
     try:
-        await asyncio.wait_for(state.db.read(lambda conn: state.db.ping()), timeout=2)
+        await asyncio.wait_for(state.db.read(state.db.ping), timeout=2)
     except Exception as exc:
         return error_response(
             503, "not_ready", f"the database does not answer: {type(exc).__name__}", None

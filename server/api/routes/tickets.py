@@ -153,8 +153,7 @@ async def list_tickets(
     if bad:
         raise BadRequest(f"unknown filter value(s): {', '.join(bad)}", {"values": bad})
     flt = ticket_store.TicketFilter(queue=_split(queue), status=statuses, priority=priorities)
-    if not actor.can(Perm.ticket_read):
-        actor.require(Perm.ticket_read, "read tickets")
+    actor.require(Perm.ticket_read, "read tickets")
     if not actor.can(Perm.ticket_read_all):
         wanted = flt.queue or []
         if not wanted or not all(queue_in_scope(q, actor.queues) for q in wanted):
