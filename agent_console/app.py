@@ -26,6 +26,9 @@ from .client import ApiClient, Offline, Unauthorized
 from .config import ConfigError, ConsoleConfig, forget_token, save_token
 from .sync import FlushResult, Sync
 
+AUDIT_ROLES = ("shift_lead", "compliance", "admin")
+"""Who may read the audit trail (the server checks it too: others get 403)."""
+
 
 class Synced(Message):
     """The cache took changes (from /changes, SSE or our own writes)."""
@@ -67,6 +70,7 @@ class AgentConsole(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("colon", "command_line", "Command", id="app.command"),
         Binding("q", "quit_console", "Quit", id="app.quit"),
+        Binding("o", "outbox", "Outbox", show=False, id="app.outbox"),
     ]
 
     # `var`, not `reactive`: a change must not repaint the whole screen (it did, on every
@@ -79,6 +83,8 @@ class AgentConsole(App[None]):
     """Writes waiting in the outbox."""
     conflicts: reactive[int] = var(0)
     """Outbox entries that met a newer server version and wait for the agent."""
+    failed: reactive[int] = var(0)
+    """Outbox entries the server refused; kept for the agent to retry or discard."""
     agent_name: reactive[str] = var("")
     """Who is signed in, for the status bar."""
 
@@ -271,13 +277,15 @@ class AgentConsole(App[None]):
     def on_outbox_flushed(self, message: OutboxFlushed) -> None:
         result = message.result
         for e in result.failed:
+            # kept in the outbox (state "failed") until the agent retries or discards it
             self.notify(
-                f"#{e.ticket_id}: {e.summary} — refused: {e.error}", severity="error", timeout=8
+                f"#{e.ticket_id}: {e.summary} — refused: {e.error}  (o: outbox)",
+                severity="error",
+                timeout=8,
             )
-            self.cache.outbox_done(e.key)
         self.apply_to_store(result.applied)
         self._refresh_outbox_state()
-        if result.sent and not self.cache.outbox_count():
+        if result.sent and not self.cache.outbox("pending"):
             self.notify(f"sent {len(result.sent)} change(s)", timeout=2)
         for e in result.conflicts:
             self.show_conflict(e)
@@ -296,6 +304,7 @@ class AgentConsole(App[None]):
         entries = self.cache.outbox()
         self.outbox_count = len(entries)
         self.conflicts = sum(1 for e in entries if e.state == "conflict")
+        self.failed = sum(1 for e in entries if e.state == "failed")
         pending = {e.ticket_id for e in entries}
         for screen in self.screen_stack:
             handler = getattr(screen, "outbox_changed", None)
@@ -307,12 +316,9 @@ class AgentConsole(App[None]):
         """Shows a ticket. There is one ticket screen for the session, installed so that
         leaving it keeps it: opening a ticket reloads its content in place instead of
         composing, mounting and styling a new screen (that took ~150-400 ms)."""
-        from .screens.ticket import TicketScreen
-
         screen = self._ticket_screen
         if screen is None:
-            screen = self._ticket_screen = TicketScreen(ticket_id)
-            self.install_screen(screen, "ticket")
+            screen = self._build_ticket_screen(ticket_id)
         else:
             screen.show(ticket_id)
         if self.screen is screen:
@@ -322,6 +328,37 @@ class AgentConsole(App[None]):
                 self.pop_screen()
             return
         self.push_screen(screen)
+
+    def _build_ticket_screen(self, ticket_id: int, prebuild: bool = False) -> Any:
+        from .screens.ticket import TicketScreen
+
+        screen = self._ticket_screen = TicketScreen(ticket_id, prebuild=prebuild)
+        self.install_screen(screen, "ticket")
+        return screen
+
+    def prebuild_ticket_screen(self) -> None:
+        """Composes, mounts and styles the ticket screen off the stack once the queue is on
+        screen, so the first `enter` of the session only fills it in (as every later one
+        does) instead of building it (~40-60 ms). `_get_screen` is what `push_screen` runs
+        first (Textual 8.2); it registers the screen without showing it. A ticket with a
+        cached thread is drawn on it, so the message views get their styles now too."""
+        if self._ticket_screen is not None:
+            return
+        ticket_id = self.cache.a_cached_thread() or next(iter(self.tickets), None)
+        if ticket_id is None:
+            return
+        screen = self._build_ticket_screen(ticket_id, prebuild=True)
+        _, mounted = self._get_screen(screen)
+
+        async def lay_out() -> None:
+            # the first layout at the terminal's size and the first render of every widget
+            # (what the first push would do), while nobody waits for it
+            await mounted
+            if self.screen is not screen and screen.is_attached:
+                screen._refresh_layout(self.size)
+                screen._compositor.render_update(full=True)
+
+        self.call_later(lay_out)
 
     # -- writes (every one goes through the outbox) ----------------------------------------
     def ticket(self, ticket_id: int) -> dict[str, Any] | None:
@@ -348,6 +385,15 @@ class AgentConsole(App[None]):
         self.wake_outbox()
         return entry
 
+    def attach_file(self, ticket_id: int, path: str) -> OutboxEntry | None:
+        """Queues a file upload; raises `sync.AttachmentError` for a file that cannot go."""
+        t = self.ticket(ticket_id)
+        if t is None:
+            return None
+        entry = self.sync.enqueue_attachment(t, path)
+        self.wake_outbox()
+        return entry
+
     def retract(self, ticket_id: int, message_id: int) -> None:
         t = self.ticket(ticket_id)
         if t is not None:
@@ -370,17 +416,44 @@ class AgentConsole(App[None]):
         self.push_screen(ConflictScreen(entry), chosen)
 
     def action_outbox(self) -> None:
-        """Walk through the conflicts waiting for a decision."""
-        conflicts = self.cache.outbox("conflict")
-        if not conflicts:
-            pending = self.cache.outbox("pending")
+        """The outbox screen: every queued, refused and conflicting write."""
+        from .screens.outbox import OutboxScreen
+
+        if isinstance(self.screen, OutboxScreen):
+            return
+        self.push_screen(OutboxScreen())
+
+    def retry_outbox(self, key: str) -> None:
+        entry = self.cache.outbox_get(key)
+        if entry is None:
+            return
+        if entry.state == "conflict":
+            self.show_conflict(entry)
+            return
+        self.cache.outbox_retry(key)
+        self.wake_outbox()
+
+    def discard_outbox(self, key: str) -> None:
+        self.sync.discard(key)
+        self._shown_conflicts.discard(key)
+        self._refresh_outbox_state()
+
+    def may_read_audit(self) -> bool:
+        return (self.me or {}).get("role") in AUDIT_ROLES
+
+    def action_audit(self) -> None:
+        """The audit trail (shift leads, compliance, admins)."""
+        from .screens.audit import AuditScreen
+
+        if not self.may_read_audit():
+            role = (self.me or {}).get("role") or "unknown"
             self.notify(
-                f"outbox: {len(pending)} waiting"
-                + ("".join(f"\n#{e.ticket_id} {e.summary}" for e in pending[:8]))
+                f"the audit trail is for shift leads, compliance and admins; you are {role}",
+                severity="error",
             )
             return
-        for e in conflicts:
-            self.show_conflict(e)
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     # -- app-wide actions -------------------------------------------------------------------
     def action_quit_console(self) -> None:
@@ -460,7 +533,11 @@ class AgentConsole(App[None]):
                     self.call_later(node.run_action, action)
 
                 yield SystemCommand(f"{b.description or b.action}", f"{keys}  ·  {b.id}", run)
-        yield SystemCommand("Outbox / conflicts", ":outbox", self.action_outbox)
+        yield SystemCommand(
+            "Outbox: queued, refused and conflicting writes", "o  ·  :outbox", self.action_outbox
+        )
+        if self.may_read_audit():
+            yield SystemCommand("Audit trail", ":audit", self.action_audit)
         yield SystemCommand("Sync now", "reconnect and catch up", self.wake_live)
 
     async def on_unmount(self) -> None:
@@ -470,12 +547,22 @@ class AgentConsole(App[None]):
 def all_binding_ids() -> set[str]:
     """Every binding id a keymap may name."""
     from .screens import modals
+    from .screens.audit import AuditScreen
     from .screens.login import LoginScreen
+    from .screens.outbox import OutboxScreen
     from .screens.queue import QueueScreen
     from .screens.ticket import TicketScreen
     from .widgets.ticket_table import TicketTable
 
-    classes: list[Any] = [AgentConsole, LoginScreen, QueueScreen, TicketScreen, TicketTable]
+    classes: list[Any] = [
+        AgentConsole,
+        LoginScreen,
+        QueueScreen,
+        TicketScreen,
+        TicketTable,
+        OutboxScreen,
+        AuditScreen,
+    ]
     classes += [
         getattr(modals, n)
         for n in dir(modals)

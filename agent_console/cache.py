@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: attachments
 TIER_RANK = {"vvip": 0, "vip": 1, "standard": 2}
 TOPIC_ORDER = (
     "payment",
@@ -66,6 +66,7 @@ class Applied:
     queues: bool = False
     players: set[str] = field(default_factory=set)
     created: set[int] = field(default_factory=set)
+    attachments: set[int] = field(default_factory=set)  # ticket ids that got a file
     last_seq: int = 0
     count: int = 0
 
@@ -76,6 +77,7 @@ class Applied:
         self.queues |= other.queues
         self.players |= other.players
         self.created |= other.created
+        self.attachments |= other.attachments
         self.last_seq = max(self.last_seq, other.last_seq)
         self.count += other.count
 
@@ -85,7 +87,7 @@ class OutboxEntry:
     id: int
     key: str
     ticket_id: int
-    op: str  # "message", "patch", "retract"
+    op: str  # "message", "patch", "retract", "attach"
     payload: dict[str, Any]
     base: dict[str, Any]  # what the agent saw: version, status (and the fields patched)
     created_at: float
@@ -101,7 +103,18 @@ class OutboxEntry:
             return f"{kind}: {body[:40]}"
         if self.op == "patch":
             return ", ".join(f"{k}={v}" for k, v in self.payload.items())
+        if self.op == "attach":
+            return f"attach {self.payload.get('filename')} ({human_size(self.payload.get('size'))})"
         return f"retract message {self.payload.get('message_id')}"
+
+
+def human_size(n: Any) -> str:
+    size = float(n or 0)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def _dumps(value: Any) -> str:
@@ -171,6 +184,8 @@ class Cache:
                 {"id": int, "ticket_id": int, "created_at": str, "data": str}, pk="id"
             )
             db["messages"].create_index(["ticket_id", "created_at"])
+            db["attachments"].create({"id": int, "ticket_id": int, "data": str}, pk="id")
+            db["attachments"].create_index(["ticket_id"])
             db["queues"].create({"name": str, "data": str}, pk="name")
             db["players"].create(
                 {"external_id": str, "data": str, "fetched_at": float}, pk="external_id"
@@ -251,6 +266,9 @@ class Cache:
             rows = [self._message_row(m) for m in ticket.get("messages") or []]
             if rows:
                 self.db["messages"].upsert_all(rows, pk="id")
+            files = [self._attachment_row(a) for a in ticket.get("attachments") or []]
+            if files:
+                self.db["attachments"].upsert_all(files, pk="id")
 
     def ticket(self, ticket_id: int) -> dict[str, Any] | None:
         row = self.db.execute("SELECT data FROM tickets WHERE id = ?", [ticket_id]).fetchone()
@@ -259,6 +277,14 @@ class Cache:
     def has_full_thread(self, ticket_id: int) -> bool:
         row = self.db.execute("SELECT full FROM tickets WHERE id = ?", [ticket_id]).fetchone()
         return bool(row and row[0])
+
+    def a_cached_thread(self) -> int | None:
+        """Some open ticket whose thread is cached (to prebuild the ticket screen with)."""
+        row = self.db.execute(
+            "SELECT t.id FROM tickets t WHERE t.is_open = 1 AND EXISTS "
+            "(SELECT 1 FROM messages m WHERE m.ticket_id = t.id) LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
 
     def tickets(self, *, open_only: bool = True) -> list[dict[str, Any]]:
         sql = "SELECT data FROM tickets" + (" WHERE is_open = 1" if open_only else "")
@@ -314,6 +340,21 @@ class Cache:
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
+    # -- attachments ------------------------------------------------------------------------
+    @staticmethod
+    def _attachment_row(a: dict[str, Any]) -> dict[str, Any]:
+        return {"id": a["id"], "ticket_id": a["ticket_id"], "data": _dumps(a)}
+
+    def put_attachment(self, a: dict[str, Any]) -> None:
+        with self.db.conn:
+            self.db["attachments"].upsert(self._attachment_row(a), pk="id")
+
+    def attachments(self, ticket_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT data FROM attachments WHERE ticket_id = ? ORDER BY id", [ticket_id]
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
     # -- queues, players --------------------------------------------------------------------
     def put_queues(self, queues: list[dict[str, Any]]) -> None:
         with self.db.conn:
@@ -350,6 +391,7 @@ class Cache:
         messages: dict[int, dict[str, Any]] = {}
         queues: dict[str, dict[str, Any]] = {}
         players: dict[str, dict[str, Any]] = {}
+        files: dict[int, dict[str, Any]] = {}
         for change in changes:
             seq = int(change["seq"])
             if seq <= out.last_seq:
@@ -373,6 +415,9 @@ class Cache:
             elif entity == "player":
                 players[str(change["id"])] = data
                 out.players.add(str(change["id"]))
+            elif entity == "attachment" and "ticket_id" in data:
+                files[int(change["id"])] = data
+                out.attachments.add(int(data["ticket_id"]))
         if out.count == 0:
             return out
         with self.db.conn:
@@ -381,6 +426,10 @@ class Cache:
                 self.db["messages"].upsert_all(
                     [self._message_row(m) for m in messages.values() if "ticket_id" in m],
                     pk="id",
+                )
+            if files:
+                self.db["attachments"].upsert_all(
+                    [self._attachment_row(a) for a in files.values()], pk="id"
                 )
             if queues:
                 self.db["queues"].upsert_all(
@@ -409,7 +458,7 @@ class Cache:
     def reset_data(self) -> None:
         """Forgets every cached ticket (keeps the outbox): for a full resync."""
         with self.db.conn:
-            for name in ("tickets", "messages", "queues", "players"):
+            for name in ("tickets", "messages", "attachments", "queues", "players"):
                 self.db.execute(f"DELETE FROM {name}")
             self.db.execute("DELETE FROM meta WHERE key IN ('last_seq', 'last_sync')")
 
@@ -473,6 +522,14 @@ class Cache:
     def outbox_done(self, key: str) -> None:
         with self.db.conn:
             self.db.execute("DELETE FROM outbox WHERE key = ?", [key])
+
+    def outbox_retry(self, key: str) -> None:
+        """A failed entry goes back in line (its error cleared)."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE outbox SET state = 'pending', error = NULL, current = NULL WHERE key = ?",
+                [key],
+            )
 
     def outbox_update(
         self,

@@ -187,10 +187,16 @@ class ApiClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        content: bytes | None = None,
     ) -> httpx.Response:
         try:
             response = await self.http.request(
-                method, path, json=json, params=params, headers=self._headers(headers)
+                method,
+                path,
+                json=json,
+                params=params,
+                headers=self._headers(headers),
+                content=content,
             )
         except httpx.TransportError as exc:  # connect, read, timeout, protocol
             raise Offline(f"cannot reach {self.base_url}: {type(exc).__name__}") from exc
@@ -198,11 +204,15 @@ class ApiClient:
         return response
 
     # -- auth -------------------------------------------------------------------------------
-    async def login(self, username: str, password: str) -> dict[str, Any]:
-        """Signs in; keeps the token on this client and returns {token, expires_at, user}."""
-        r = await self.request(
-            "POST", f"{API}/auth/login", json={"username": username, "password": password}
-        )
+    async def login(self, username: str, password: str, totp: str | None = None) -> dict[str, Any]:
+        """Signs in; keeps the token on this client and returns {token, expires_at, user}.
+
+        A user enrolled in two-factor sign-in needs `totp` too: without it (or with a wrong
+        one) the server answers 401 with `details["totp"]` = "required" / "invalid"."""
+        body = {"username": username, "password": password}
+        if totp is not None:
+            body["totp"] = totp
+        r = await self.request("POST", f"{API}/auth/login", json=body)
         data = r.json()
         self.token = data["token"]
         return data
@@ -285,6 +295,37 @@ class ApiClient:
             headers={"Idempotency-Key": idempotency_key or new_idempotency_key()},
         )
         return r.json()
+
+    async def upload_attachment(
+        self,
+        ticket_id: int,
+        filename: str,
+        content: bytes,
+        content_type: str = "application/octet-stream",
+        *,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """The file as the raw body; above the server's cap: `ApiError` 413 with
+        `details['limit_bytes']`."""
+        r = await self.request(
+            "POST",
+            f"{API}/tickets/{ticket_id}/attachments",
+            params={"filename": filename},
+            content=content,
+            headers={
+                "Content-Type": content_type,
+                "Idempotency-Key": idempotency_key or new_idempotency_key(),
+            },
+        )
+        return r.json()
+
+    # -- audit ------------------------------------------------------------------------------
+    async def audit(self, **filters: Any) -> dict[str, Any]:
+        """One page of the audit trail: {"items": [...], "last_id"}; filters `entity`,
+        `entity_id`, `user`, `action`, `after_id`, `limit` (shift leads, compliance, admins;
+        others get 403)."""
+        params = {k: v for k, v in filters.items() if v not in (None, "")}
+        return (await self.request("GET", f"{API}/audit", params=params)).json()
 
     # -- queues, players --------------------------------------------------------------------
     async def queues(self) -> list[dict[str, Any]]:

@@ -13,16 +13,26 @@ No HTTP and no SQL here: `client.py` and `cache.py` do those. The app's workers 
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .cache import Applied, Cache, OutboxEntry
+from .cache import Applied, Cache, OutboxEntry, human_size
 from .client import ApiClient, ApiError, Conflict, NotFound, PreconditionFailed, new_idempotency_key
 
 PATCH_FIELDS = ("status", "priority", "queue", "assignee", "tags", "subject", "transaction_refs")
 # Statuses an agent's reply moves to in_progress (one version step).
 REPLY_MOVES = ("new", "accepted", "reopened")
+
+
+class AttachmentError(ValueError):
+    """A file that cannot be attached (missing, a directory, unreadable, over the cap)."""
+
+
+LIMIT_META = "attachment_limit_bytes"
+"""The server's attachment cap, learned from its first 413 (it publishes it nowhere else)."""
 
 
 @dataclass
@@ -139,6 +149,66 @@ class Sync:
             self._base(ticket),
         )
 
+    def enqueue_attachment(self, ticket: dict[str, Any], path: str) -> OutboxEntry:
+        """Queues a file upload. The file is read when it is sent (so a big file does not
+        sit in the cache); what can be checked now is checked now."""
+        file = Path(path).expanduser()
+        if not file.exists():
+            raise AttachmentError(f"no such file: {file}")
+        if not file.is_file():
+            raise AttachmentError(f"not a file: {file}")
+        try:
+            size = file.stat().st_size
+            with file.open("rb"):
+                pass
+        except OSError as exc:
+            raise AttachmentError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        if size == 0:
+            raise AttachmentError(f"{file.name} is empty")
+        limit = int(self.cache.get_meta(LIMIT_META, "0") or 0)
+        if limit and size > limit:
+            raise AttachmentError(
+                f"{file.name} is {human_size(size)}: the server takes attachments up to "
+                f"{human_size(limit)}"
+            )
+        payload = {
+            "path": str(file.resolve()),
+            "filename": file.name,
+            "size": size,
+            "content_type": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+        }
+        return self.cache.outbox_add(
+            new_idempotency_key(), ticket["id"], "attach", payload, self._base(ticket)
+        )
+
+    async def _upload(self, e: OutboxEntry, result: FlushResult) -> None:
+        p = e.payload
+        try:
+            content = Path(p["path"]).read_bytes()
+        except OSError as exc:
+            raise ApiError(
+                0, "file_unreadable", f"cannot read {p['path']}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            attachment = await self.client.upload_attachment(
+                e.ticket_id, p["filename"], content, p["content_type"], idempotency_key=e.key
+            )
+        except ApiError as exc:
+            if exc.status == 413:
+                limit = int((exc.details or {}).get("limit_bytes") or 0)
+                if limit:
+                    self.cache.set_meta(LIMIT_META, limit)
+                exc.message = (
+                    f"{p['filename']} is {human_size(p['size'])}: the server takes attachments "
+                    f"up to {human_size(limit)}"
+                    if limit
+                    else exc.message
+                )
+            raise
+        self.cache.put_attachment(attachment)
+        self.cache.outbox_done(e.key)
+        result.applied.attachments.add(e.ticket_id)
+
     def _rebase(self, ticket_id: int, after_id: int, old_version: int, new_version: int) -> None:
         """Later entries that saw `old_version` now stand on `new_version` (our own step)."""
         if new_version == old_version:
@@ -197,6 +267,8 @@ class Sync:
                 self.cache.outbox_done(e.key)
                 self._rebase(e.ticket_id, e.id, seen, ticket["version"])
                 result.applied.tickets.add(e.ticket_id)
+            elif e.op == "attach":
+                await self._upload(e, result)
             elif e.op == "retract":
                 try:
                     msg = await self.client.retract(

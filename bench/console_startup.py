@@ -48,14 +48,23 @@ SUBJECTS = [
 NAMES = ["Anna Petrova", "نگار احمدی", "王伟", "Ayşe Kaya", "Гүлнар Жұмабаева", "Noah Patel"]
 
 
-def make_cache(path: Path, n: int) -> None:
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+
+
+def make_cache(path: Path, n: int, sla: bool = True) -> None:
     from agent_console.cache import Cache
 
     rng = random.Random(7)
     cache = Cache(path)
     tickets = []
+    now = time.time()
     for i in range(n):
         tid = 10001 + i
+        # an SLA object as the server sends it: due times around now, so the countdown
+        # column ticks and some rows are in warning or breached
+        due = now + rng.randint(-3600, 4 * 3600)
+        sla_state = "breached" if due < now else rng.choice(["ok", "ok", "warning"])
         tickets.append(
             {
                 "id": tid,
@@ -82,6 +91,21 @@ def make_cache(path: Path, n: int) -> None:
                 "waiting_since": f"2026-01-{1 + i % 28:02d}T{i % 24:02d}:00:00+00:00",
                 "message_count": 3,
                 "allowed_transitions": ["resolved"],
+                "sla": None
+                if not sla
+                else {
+                    "policy": "bench",
+                    "first_response_due_at": _iso(due),
+                    "next_update_due_at": None,
+                    "resolution_due_at": _iso(due + 4 * 3600),
+                    "state": sla_state,
+                    "remaining_s": int(due - now),
+                    "eta": _iso(due),
+                    "exempt": False,
+                    "paused": False,
+                    "next_change_at": _iso(due - 600),
+                    "predicted_breach": False,
+                },
             }
         )
     cache.put_tickets(tickets)
@@ -303,6 +327,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--events", type=float, default=100, help="server events per second")
+    parser.add_argument(
+        "--no-sla", action="store_true", help="tickets without the server's `sla` object"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(
@@ -312,7 +339,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cache.db"
         t = time.perf_counter()
-        make_cache(path, args.tickets)
+        make_cache(path, args.tickets, sla=not args.no_sla)
         print(f"cache with {args.tickets} tickets built in {time.perf_counter() - t:.1f} s")
         r = asyncio.run(measure(path, args.keys, args.events))
     print(f"rows loaded: {r['rows']}")

@@ -19,12 +19,14 @@ from typing import Any
 
 from .common import PY, ROOT, print_machine
 
-BENCHMARKS = ["creates", "top50", "delta_sync", "fanout"]
+BENCHMARKS = ["creates", "top50", "delta_sync", "fanout", "intake", "sla_job"]
 QUICK = {
     "creates": ["--duration", "5", "--baseline-duration", "3"],
     "top50": ["--requests", "500", "--duration", "4"],
     "delta_sync": ["--repeat", "2"],
     "fanout": ["--duration", "8", "--baseline-duration", "3"],
+    "intake": ["--duration", "5", "--baseline-duration", "3", "--sustained-duration", "5"],
+    "sla_job": ["--tickets", "200000", "--due", "2000", "--load-seconds", "10"],
 }
 
 

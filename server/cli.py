@@ -243,6 +243,217 @@ def audit_export(ctx: click.Context, db: str | None, output: Any) -> None:
         engine.dispose()
 
 
+def _open_db(settings: Settings) -> Any:
+    """A started Database on the migrated schema, with the audit key (close it after)."""
+    from .store.database import Database
+    from .store.engine import make_engine
+    from .store.migrate import upgrade
+
+    engine = make_engine(settings.db_url, pool_size=1)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    db = Database(settings.db_url, audit_key=settings.audit_key())
+    db.start()
+    return db
+
+
+def _cli_actor() -> Any:
+    import getpass
+
+    from .services import Actor
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name (a container without passwd entry)
+        who = "unknown"
+    return Actor(0, f"cli:{who}"[:64], "Command line", "admin", ip="local")
+
+
+class _Bar:
+    """A rich progress bar on stderr, shown only when the work is long."""
+
+    def __init__(self, label: str, min_total: int) -> None:
+        from rich.progress import Progress
+
+        self.label, self.min_total = label, min_total
+        self.progress = Progress(console=err, transient=True)
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.min_total:
+            return
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=total)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.progress.stop()
+
+
+@main.group()
+def privacy() -> None:
+    """Players' privacy rights: export everything held on a player."""
+
+
+@privacy.command("export")
+@click.argument("external_id")
+@click.option(
+    "--out", "-o", "output", type=click.File("wb"), default="-", help="File (default: stdout)."
+)
+@db_option
+@click.pass_context
+def privacy_export(ctx: click.Context, external_id: str, output: Any, db: str | None) -> None:
+    """Write everything held on player EXTERNAL_ID as one JSON document (audited)."""
+    from datetime import UTC, datetime
+
+    import orjson
+
+    from .domain.errors import NotFound
+    from .services.privacy import export_player, record_export
+
+    settings = settings_from(ctx, db=db)
+    actor = _cli_actor()
+    db = _open_db(settings)
+    bar = _Bar(f"exporting {external_id}", min_total=50)
+    try:
+        document = db.read_sync(
+            lambda conn: export_player(
+                conn, external_id, now=datetime.now(UTC), by=actor.username, progress=bar
+            )
+        )
+        db.write_sync(lambda c: record_export(c, actor, document))
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        bar.close()
+        db.close()
+    output.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    n = len(document["tickets"])
+    err.print(f"player '{external_id}': {n} tickets, {len(document['audit'])} audit rows exported")
+
+
+@main.group()
+def retention() -> None:
+    """The retention policy: anonymise closed tickets older than retention_days."""
+
+
+@retention.command("run")
+@click.option("--days", type=int, help="Override retention_days for this run.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be anonymised.")
+@db_option
+@click.pass_context
+def retention_run(ctx: click.Context, days: int | None, dry_run: bool, db: str | None) -> None:
+    """Anonymise closed tickets last changed more than retention_days ago (and players left
+    without a live ticket). The audit trail stays whole; `audit verify` still passes."""
+    from .blobs import BlobStore
+    from .services.retention import run_retention
+
+    settings = settings_from(ctx, db=db)
+    days = settings.retention_days if days is None else days
+    if days <= 0:
+        raise click.UsageError(
+            "retention is off: set retention_days in the config (or AGENT_CONSOLE_RETENTION_DAYS)"
+            ", or pass --days N"
+        )
+    database = _open_db(settings)
+    bar = _Bar("anonymising", min_total=1)
+    try:
+        report = run_retention(
+            database, BlobStore(settings.blob_dir), days, dry_run=dry_run, progress=bar
+        )
+    finally:
+        bar.close()
+        database.close()
+    out.print(report.summary(), soft_wrap=True)
+
+
+@main.group()
+def integration() -> None:
+    """API keys of channel integrations (POST /api/v1/intake/messages)."""
+
+
+@integration.command("create")
+@click.argument("name")
+@db_option
+@click.pass_context
+def integration_create(ctx: click.Context, name: str, db: str | None) -> None:
+    """Make integration NAME and print its API key (once: only its hash is stored).
+    On an existing NAME, a new key replaces the old one (which stops working)."""
+    from .intake.keys import create_integration
+
+    settings = settings_from(ctx, db=db)
+    try:
+        key, created = create_integration(settings.db_url, name, audit_key=settings.audit_key())
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    out.print(f"integration '{name}' {'created' if created else 'given a new key'}")
+    out.print(f"API key (send as 'X-API-Key'; shown only now): {key}", soft_wrap=True)
+
+
+@integration.command("revoke")
+@click.argument("name")
+@db_option
+@click.pass_context
+def integration_revoke(ctx: click.Context, name: str, db: str | None) -> None:
+    """Revoke integration NAME's API key (`create NAME` gives it a new one)."""
+    from .intake.keys import revoke_integration
+
+    settings = settings_from(ctx, db=db)
+    if not revoke_integration(settings.db_url, name, audit_key=settings.audit_key()):
+        raise click.UsageError(f"integration '{name}' does not exist")
+    out.print(f"integration '{name}' revoked: its key no longer works")
+
+
+@integration.command("list")
+@db_option
+@click.pass_context
+def integration_list(ctx: click.Context, db: str | None) -> None:
+    """Every integration with its key prefix, creation time and state."""
+    from .intake.keys import list_integrations
+
+    settings = settings_from(ctx, db=db)
+    rows = list_integrations(settings.db_url)
+    if not rows:
+        out.print("no integrations; make one with `integration create NAME`")
+    for row in rows:
+        state = "revoked" if row["revoked_at"] is not None else "active"
+        out.print(f"{row['name']:<24} {row['key_prefix']}…  {state:<8} created {row['created_at']}")
+
+
+@main.group()
+def kb() -> None:
+    """The knowledge base."""
+
+
+@kb.command("seed")
+@db_option
+@click.pass_context
+def kb_seed(ctx: click.Context, db: str | None) -> None:
+    """Add the starter FAQ articles (5 topics × 11 languages) that are missing."""
+    from .kb.service import seed_articles
+    from .store.database import Database
+    from .store.engine import make_engine
+    from .store.migrate import upgrade
+
+    settings = settings_from(ctx, db=db)
+    engine = make_engine(settings.db_url, pool_size=1)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    database = Database(settings.db_url, audit_key=settings.audit_key())
+    database.start()
+    try:
+        added, kept = database.write_sync(seed_articles)
+    finally:
+        database.close()
+    out.print(f"knowledge base: {added} articles added, {kept} already there")
+
+
 @main.command("seed-demo")
 @db_option
 @click.option("--tickets", "n_tickets", default=600, show_default=True, help="Tickets to make.")

@@ -19,6 +19,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from rich.console import Console
@@ -125,6 +126,7 @@ def reset_database(url: str) -> None:
     """Throw the demo database away: the SQLite file (and its WAL), or the desk's tables."""
     from .store.engine import is_sqlite, make_engine
     from .store.tables import metadata
+    from .store.tables_intake import kb_articles  # noqa: F401  (its tables join metadata)
 
     if is_sqlite(url):
         path = make_url(url).database
@@ -219,7 +221,14 @@ async def serve(args: argparse.Namespace, url: str, tickets: int, bot_password: 
     from .demo.data import BOT_USERNAME
     from .demo.traffic import Traffic
 
-    settings = Settings(db=url, host=args.host, port=args.port, log_level="warning")
+    # The payments backend's local fake (status look-ups), and a key for the intake door.
+    payments, payments_url = start_fake_payments()
+    from .intake.keys import create_integration
+
+    intake_key, _ = create_integration(url, "demo-web")
+    settings = Settings(
+        db=url, host=args.host, port=args.port, log_level="warning", payments_url=payments_url
+    )
     config = uvicorn.Config(
         create_app(settings),
         host=args.host,
@@ -240,6 +249,7 @@ async def serve(args: argparse.Namespace, url: str, tickets: int, bot_password: 
             err.print(
                 banner(base, url, tickets, not args.no_traffic), highlight=False, soft_wrap=True
             )
+            err.print(intake_hint(base, intake_key, payments_url), highlight=False, soft_wrap=True)
             if not args.no_traffic:
                 traffic = Traffic(
                     base, BOT_USERNAME, bot_password, seed=args.seed, interval=args.interval
@@ -251,6 +261,39 @@ async def serve(args: argparse.Namespace, url: str, tickets: int, bot_password: 
             traffic_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await traffic_task
+        payments.terminate()
+
+
+def start_fake_payments() -> tuple[Any, str]:
+    """The fake payments backend as a child process on a free port: (process, URL)."""
+    import subprocess
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server.connectors.fake_payments",
+            "--port",
+            str(port),
+            "--exit-with-parent",
+        ]
+    )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def intake_hint(base: str, key: str, payments_url: str) -> str:
+    body = (
+        '{"channel":"web_chat","channel_user_id":"visitor-1",'
+        '"text":"How long does a withdrawal take?"}'
+    )
+    return (
+        f"Intake door (integration 'demo-web', fake payments backend on {payments_url}):\n"
+        f"  curl -s -X POST {base}/api/v1/intake/messages -H 'X-API-Key: {key}' "
+        f"-H 'Content-Type: application/json' -d '{body}'\n"
+    )
 
 
 def open_console(args: argparse.Namespace, argv: list[str]) -> int:

@@ -57,6 +57,40 @@ class Settings:
     # The HMAC key of the audit trail's hash chain. Empty: `audit.key` in the data dir, made on
     # first start. Several server processes on one database must share the same key file.
     audit_key_file: str = ""
+    # -- intake (POST /api/v1/intake/messages) and the bot --------------------------------
+    # Longest message text taken (longer: 413), media items per message.
+    intake_max_chars: int = 10_000
+    intake_max_media: int = 10
+    # Rate limits per channel user and per player address (client_ip), per minute (429).
+    intake_user_messages_per_minute: int = 20
+    intake_ip_messages_per_minute: int = 60
+    # Links and media only after this many meaningful messages (or a verified identity).
+    intake_trusted_after: int = 3
+    # A player writing again this soon after a bot answer goes back onto that ticket.
+    intake_reopen_minutes: float = 30.0
+    # Where money-missing, payment-failed and security hand-offs go (empty: default queue).
+    intake_payments_queue: str = "payments"
+    # Start training the classifier at server start (in the background).
+    bot_warm_up: bool = True
+    # The casino's payments backend for status look-ups (empty: no look-ups).
+    payments_url: str = ""
+    payments_token: str = ""
+    payments_timeout_seconds: float = 2.0
+    # Follow-ups: ask for CSAT/NPS this long after a ticket is resolved; give up after.
+    followup_delay_hours: float = 24.0
+    followup_expire_hours: float = 72.0
+    followup_interval_seconds: float = 60.0  # 0 turns the loop off
+    followup_bot_answered: bool = False  # also ask after tickets the bot answered itself
+    # Players' quiet hours (their local time): nothing that is not critical is sent.
+    quiet_hours: str = "22:00-08:00"
+    # The SLA policy (TOML; see server/sla_defaults.toml). Empty: the shipped defaults. Policies
+    # loaded through the admin API are kept in the database and added on top at start.
+    sla_policy_file: str = ""
+    # Run the SLA job in this process (with PostgreSQL, one process at a time runs it anyway).
+    sla_job: bool = True
+    # Retention: closed tickets last changed more than this many days ago are anonymised
+    # (daily inside the server, or `agent-console-server retention run`). 0: off.
+    retention_days: int = 0
 
     @property
     def data_path(self) -> Path:
@@ -170,4 +204,10 @@ def load_settings(
     settings = replace(defaults, **values)
     if settings.sqlite_synchronous.upper() not in ("NORMAL", "FULL", "EXTRA"):
         raise SettingsError("sqlite_synchronous must be NORMAL, FULL or EXTRA")
+    try:  # checked here so a typo stops the server, not the follow-up loop an hour later
+        from .domain.quiet_hours import QuietWindow
+
+        QuietWindow.parse(settings.quiet_hours)
+    except ValueError as exc:
+        raise SettingsError(f"setting 'quiet_hours': {exc}") from exc
     return settings

@@ -1,4 +1,7 @@
-"""The login form: user, Tab, password, Enter (the server URL is prefilled, third)."""
+"""The login form: user, Tab, password, Enter (the server URL is prefilled, third).
+
+A user enrolled in two-factor sign-in gets a code field when the server asks for it (401
+with `details.totp` = "required"): type the 6 digits from the authenticator app, Enter."""
 
 from __future__ import annotations
 
@@ -31,6 +34,13 @@ class LoginScreen(Screen[None]):
             yield Label("Agent Console — sign in", classes="dialog-title")
             yield Input(self.username, placeholder="user", id="login-user")
             yield Input(placeholder="password", password=True, id="login-password")
+            yield Input(
+                placeholder="6-digit code from your authenticator app",
+                id="login-totp",
+                classes="hidden",
+                max_length=10,
+                restrict=r"[0-9 ]*",
+            )
             yield Input(self.server, placeholder="server URL", id="login-server")
             yield Static(self.message, id="login-error")
         yield KeyBar()
@@ -50,22 +60,46 @@ class LoginScreen(Screen[None]):
         if not password:
             self.query_one("#login-password", Input).focus()
             return
+        totp_box = self.query_one("#login-totp", Input)
+        totp = None
+        if not totp_box.has_class("hidden"):
+            totp = totp_box.value.replace(" ", "")
+            if not totp:
+                totp_box.focus()
+                return
         self.query_one("#login-error", Static).update("signing in …")
-        self.sign_in(server, user, password)
+        self.sign_in(server, user, password, totp)
+
+    def _ask_for_code(self, message: str) -> None:
+        box = self.query_one("#login-totp", Input)
+        box.remove_class("hidden")
+        box.value = ""
+        box.focus()
+        self.query_one("#login-error", Static).update(message)
 
     @work(exclusive=True, group="login")
-    async def sign_in(self, server: str, user: str, password: str) -> None:
+    async def sign_in(self, server: str, user: str, password: str, totp: str | None = None) -> None:
         app: Any = self.app
         client: ApiClient = app.client
         if server and server != client.base_url:
             await client.aclose()
             client.base_url = server
         try:
-            data = await client.login(user, password)
+            data = await client.login(user, password, totp)
         except Offline as exc:
             self.query_one("#login-error", Static).update(f"cannot reach the server: {exc}")
             return
         except ApiError as exc:
+            second = (exc.details or {}).get("totp") if isinstance(exc.details, dict) else None
+            if second == "required":
+                self._ask_for_code("enter the 6-digit code from your authenticator app")
+                return
+            if second == "invalid":
+                self._ask_for_code("that code is wrong or expired: enter the current one")
+                return
+            if second == "enrollment_required":
+                self.query_one("#login-error", Static).update(exc.message)
+                return
             self.query_one("#login-error", Static).update(exc.message)
             self.query_one("#login-password", Input).value = ""
             self.query_one("#login-password", Input).focus()

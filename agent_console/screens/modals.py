@@ -1,4 +1,5 @@
-"""Modal screens: confirm, prompt, command line, choices, macro picker, help, conflict."""
+"""Modal screens: confirm, prompt, command line, choices, macro and message pickers, help,
+conflict."""
 
 from __future__ import annotations
 
@@ -186,6 +187,72 @@ class MacroPicker(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+class MessagePicker(ModalScreen[int | None]):
+    """Pick a message of the thread to quote: j/k or arrows move, enter quotes, escape
+    cancels. The highlighted message is shown whole below the list. Returns its id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="quote.cancel"),
+        Binding("j", "move(1)", show=False, id="quote.down"),
+        Binding("k", "move(-1)", show=False, id="quote.up"),
+    ]
+
+    def __init__(self, messages: list[dict[str, Any]], start: int = 0) -> None:
+        super().__init__(classes="dialog-screen")
+        self.messages = messages
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        from ..widgets.thread import KIND_LABEL, exact_time
+
+        options = []
+        for m in self.messages:
+            body = " ".join((m.get("body") or "").split())
+            who = m.get("author_name") or m.get("author") or ""
+            label = Text(f"#{m['id']:<6} ", style="dim")
+            label.append(f"{exact_time(m.get('created_at'))[:19]}  ", style="dim")
+            label.append(f"{KIND_LABEL.get(m.get('kind', ''), m.get('kind', ''))}: {who}  ")
+            label.append(body[:70] + ("…" if len(body) > 70 else ""))
+            options.append(Option(label, id=str(m["id"])))
+        with Vertical(classes="dialog quote-picker"):
+            yield Label(
+                "Quote a message — j/k or arrows, enter quotes, esc cancels",
+                classes="dialog-title",
+            )
+            yield OptionList(*options, id="quote-list")
+            yield Static("", id="quote-preview")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = max(0, min(self.start, ol.option_count - 1))
+        ol.focus()
+        self._preview()
+
+    def _preview(self) -> None:
+        from ..widgets.thread import BidiText
+
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None:
+            return
+        m = self.messages[ol.highlighted]
+        self.query_one("#quote-preview", Static).update(BidiText(m.get("body") or ""))
+
+    def on_option_list_option_highlighted(self) -> None:
+        self._preview()
+
+    def action_move(self, step: int) -> None:
+        ol = self.query_one(OptionList)
+        if ol.option_count:
+            ol.highlighted = max(0, min(ol.option_count - 1, (ol.highlighted or 0) + step))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key of the current screen (after the config's keymap) and the commands."""
 
@@ -211,8 +278,9 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(table)
                 yield Static(
                     "Command line (:): assign me | assign NAME | unassign | prio P1 | "
-                    "queue NAME | tag a,b | tag +a,-b | pending [2h] | resolve | status NAME | "
-                    "escalate | reply TEXT | note TEXT | open NUMBER | retract | sync | outbox",
+                    "queue NAME | tag a,b | tag +a,-b | tx REF,REF | tx +REF,-REF | pending [2h] | "
+                    "resolve | status NAME | escalate | attach PATH | reply TEXT | note TEXT | "
+                    "open NUMBER | retract | sync | outbox | audit",
                     classes="dialog-hint",
                 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from typing import Any, ClassVar
 
@@ -13,21 +14,16 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import sla_view
 from ..cache import Applied
-from ..commands import CommandError, apply_tags, parse
+from ..commands import Command
 from ..widgets.key_bar import KeyBar
 from ..widgets.status_bar import StatusBar
 from ..widgets.ticket_table import COLUMNS, TicketTable, sort_value
+from .actions import TicketActions
 
 ALL, MINE, UNASSIGNED = "__all__", "__mine__", "__unassigned__"
-STATUS_CHOICES = [
-    ("accepted", "accepted"),
-    ("in_progress", "in progress"),
-    ("needs_clarification", "pending (waiting on the player)"),
-    ("resolved", "resolved"),
-    ("closed", "closed"),
-    ("reopened", "reopened"),
-]
+NO_HEALTH = (0, 0)
 
 
 def search_text(t: dict[str, Any]) -> str:
@@ -51,17 +47,18 @@ def search_text(t: dict[str, Any]) -> str:
     return " ".join(parts).lower()
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(TicketActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="queue.filter"),
         Binding("r", "refresh", "Refresh", id="queue.refresh"),
         Binding("a", "assign_me", "Assign me", id="queue.assign_me"),
         Binding("A", "assign_to", "Assign to…", id="queue.assign_to"),
-        Binding("p", "set_status('needs_clarification')", "Pending", id="queue.pending"),
-        Binding("d", "set_status('resolved')", "Resolved", id="queue.resolved"),
+        Binding("p", "status('needs_clarification')", "Pending", id="queue.pending"),
+        Binding("d", "status('resolved')", "Resolved", id="queue.resolved"),
         Binding("s", "status_menu", "Status", id="queue.status"),
         Binding("e", "escalate", "Escalate", show=False, id="queue.escalate"),
         Binding("t", "tags", "Tags", show=False, id="queue.tags"),
+        Binding("dollar_sign", "transaction_refs", "Transaction refs", show=False, id="queue.tx"),
         Binding("escape", "clear", "Clear", show=False, id="queue.clear"),
     ]
 
@@ -83,6 +80,11 @@ class QueueScreen(Screen[None]):
         self._queue_names: list[str] | None = None
         self._queue_rows_shown: list[tuple[str, str, int]] = []
         self._title_shown = ""
+        self._health: dict[str, tuple[int, int]] = {}
+        self._hstate: dict[int, tuple[tuple[str, ...], int]] = {}
+        self._hcounts: dict[str, list[int]] = {}
+        self._hheap: list[tuple[float, int]] = []
+        self._health_counted = False
 
     @property
     def store(self) -> dict[int, dict[str, Any]]:
@@ -107,6 +109,7 @@ class QueueScreen(Screen[None]):
         self.recompute()
         table = self.query_one(TicketTable)
         table.focus()
+        self.set_interval(1.0, self._tick_health)
         self.outbox_changed({e.ticket_id for e in self.app.cache.outbox()})  # type: ignore[attr-defined]
         app: Any = self.app
         if app.first_paint is None:
@@ -118,6 +121,8 @@ class QueueScreen(Screen[None]):
         app: Any = self.app
         app.first_paint = time.perf_counter() - app.started_at
         app.freeze_heap()
+        # after the first paint, while the agent reads the list: the ticket screen
+        self.set_timer(0.05, app.prebuild_ticket_screen)
 
     # -- queues -----------------------------------------------------------------------------
     def _count(self, ids: Any = None) -> None:
@@ -139,19 +144,85 @@ class QueueScreen(Screen[None]):
                 self._by_queue[facts[0]] += 1
                 self._by_assignee[facts[1]] += 1
 
-    def _queue_rows(self) -> list[tuple[str, str, int]]:
+    # -- SLA health: warning / breached counts, kept up to date ticket by ticket ----------
+    def _health_keys(self, queue: str, assignee: Any) -> tuple[str, ...]:
+        me = self.app.username  # type: ignore[attr-defined]
+        keys = [ALL, queue]
+        if not assignee:
+            keys.append(UNASSIGNED)
+        elif me and assignee == me:
+            keys.append(MINE)
+        return tuple(keys)
+
+    def _sla_health(self, ids: Any = None) -> None:
+        """Brings the counts up to date for these tickets (None: all). Each ticket counted
+        leaves the next instant its state moves on in a heap, so the 1 s tick recounts only
+        the tickets whose warning or due time has just passed, never all 10,000."""
+        table = self.query_one(TicketTable)
+        now = table.now()
+        if ids is None:
+            self._hstate.clear()
+            self._hcounts.clear()
+            self._hheap.clear()
+            ids = list(self._counted)
+        for tid in ids:
+            old = self._hstate.pop(tid, None)
+            if old is not None:
+                for key in old[0]:
+                    self._hcounts[key][old[1]] -= 1
+            facts = self._counted.get(tid)
+            if facts is None:
+                continue
+            f = table.sla_facts(tid)
+            if not f.state:
+                continue
+            state = sla_view.state_at(f, now)
+            upcoming = [t for t in (f.change, f.due) if t is not None and t > now]
+            if upcoming:
+                heapq.heappush(self._hheap, (min(upcoming), tid))
+            if state in ("warning", "breached"):
+                i = 0 if state == "warning" else 1
+                keys = self._health_keys(*facts)
+                for key in keys:
+                    self._hcounts.setdefault(key, [0, 0])[i] += 1
+                self._hstate[tid] = (keys, i)
+        self._health = {k: (v[0], v[1]) for k, v in self._hcounts.items() if v[0] or v[1]}
+        self._health_counted = True
+
+    def recount_sla(self) -> None:
+        """Counts every ticket again (e.g. after the clock was set)."""
+        self._sla_health()
+        self._fill_queues()
+        self._update_title()
+
+    def _tick_health(self) -> None:
+        if not self.is_current:
+            return  # caught up when shown again: the heap keeps what passed meanwhile
+        now = self.query_one(TicketTable).now()
+        due: set[int] = set()
+        while self._hheap and self._hheap[0][0] <= now:
+            due.add(heapq.heappop(self._hheap)[1])
+        if due:
+            self._sla_health(due)
+            self._fill_queues()
+            self._update_title()
+
+    def _queue_rows(self) -> list[tuple[str, str, int, tuple[int, int]]]:
         app: Any = self.app
         if self._queue_names is None:
             self._queue_names = [q["name"] for q in app.cache.queues()]
+        if not self._health_counted:
+            self._sla_health()
         me = app.username
+        h = self._health.get
         rows = [
-            (ALL, "All open", len(self._counted)),
-            (MINE, "Mine", self._by_assignee[me] if me else 0),
-            (UNASSIGNED, "Unassigned", self._by_assignee[None]),
+            (ALL, "All open", len(self._counted), h(ALL, NO_HEALTH)),
+            (MINE, "Mine", self._by_assignee[me] if me else 0, h(MINE, NO_HEALTH)),
+            (UNASSIGNED, "Unassigned", self._by_assignee[None], h(UNASSIGNED, NO_HEALTH)),
         ]
         counts = {name: n for name, n in self._by_queue.items() if n}
         for name in sorted(set(self._queue_names) | set(counts)):
-            rows.append((name, name, counts.get(name, 0)))
+            rows.append((name, name, counts.get(name, 0), h(name, NO_HEALTH)))
         return rows
 
     def _fill_queues(self) -> None:
@@ -165,18 +236,22 @@ class QueueScreen(Screen[None]):
             before = dict(zip(existing, shown, strict=False)) if len(shown) == len(rows) else {}
             for row in rows:
                 if before.get(row[0]) != row:
-                    ol.replace_option_prompt(row[0], self._queue_prompt(row[1], row[2]))
+                    ol.replace_option_prompt(row[0], self._queue_prompt(*row[1:]))
             return
         highlighted = self.view
         ol.clear_options()
-        ol.add_options([Option(self._queue_prompt(t, n), id=q) for q, t, n in rows])
+        ol.add_options([Option(self._queue_prompt(*r[1:]), id=r[0]) for r in rows])
         ids = [r[0] for r in rows]
         ol.highlighted = ids.index(highlighted) if highlighted in ids else 0
 
     @staticmethod
-    def _queue_prompt(title: str, n: int) -> Text:
-        text = Text(f"{title[:16]:<16}")
+    def _queue_prompt(title: str, n: int, health: tuple[int, int] = NO_HEALTH) -> Text:
+        """'l1-en          12 ⚠ 3 ✖ 1': open tickets, then SLA warnings and breaches."""
+        text = Text(f"{title[:14]:<14}")
         text.append(f"{n:>5}", style="bold" if n else "dim")
+        warning, breached = health
+        text.append(f" ⚠{warning:>3}" if warning else "     ", style="bold")
+        text.append(f" ✖{breached:>3}" if breached else "", style="bold reverse")
         return text
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -290,6 +365,9 @@ class QueueScreen(Screen[None]):
             title = next(c.title for c in COLUMNS if c.key == self.sort_key)
             sort = f"{title.lower()} {'▼' if self.sort_reverse else '▲'}"
         parts = [f"{view} — {len(table.ids)} tickets", f"sorted by {sort}"]
+        warning, breached = self._health.get(self.view, NO_HEALTH)
+        if warning or breached:
+            parts.append(f"SLA {warning} warning, {breached} breached")
         if self.filter_text:
             parts.append(f"filter “{self.filter_text}”")
         if table.marked:
@@ -306,7 +384,9 @@ class QueueScreen(Screen[None]):
         if applied.tickets:
             table.invalidate(applied.tickets)
             self._update_order(applied.tickets)
-            self._count(applied.tickets if len(applied.tickets) <= 200 else None)
+            few = len(applied.tickets) <= 200
+            self._count(applied.tickets if few else None)
+            self._sla_health(applied.tickets if few else None)
         if applied.tickets or applied.queues:
             self._fill_queues()
 
@@ -389,8 +469,15 @@ class QueueScreen(Screen[None]):
         app.wake_outbox()
         self.notify("refreshing …", timeout=1)
 
+    # -- TicketActions: the cursor row, or every marked row ------------------------------
     def _targets(self) -> list[int]:
         return self.query_one(TicketTable).target_ids()
+
+    def _done_with_marks(self) -> None:
+        table = self.query_one(TicketTable)
+        if table.marked:
+            table.clear_marks()
+            self._update_title()
 
     def _apply(self, changes: dict[str, Any], label: str) -> None:
         app: Any = self.app
@@ -398,82 +485,27 @@ class QueueScreen(Screen[None]):
         if not ids:
             return
         n = app.change_tickets(ids, changes)
-        table = self.query_one(TicketTable)
-        if table.marked:
-            table.clear_marks()
-            self._update_title()
+        self._done_with_marks()
         self.notify(f"{label}: {n} ticket(s)", timeout=2)
 
-    def action_assign_me(self) -> None:
-        self._apply({"assignee": self.app.username}, "assigned to you")  # type: ignore[attr-defined]
-
-    def action_assign_to(self) -> None:
-        from .modals import PromptScreen
-
-        def done(name: str | None) -> None:
-            if name and name.strip():
-                self._apply({"assignee": name.strip()}, f"assigned to {name.strip()}")
-
-        self.app.push_screen(PromptScreen("Assign to (username)"), done)
-
-    def action_set_status(self, status: str) -> None:
-        self._apply({"status": status}, f"status {status}")
-
-    def action_status_menu(self) -> None:
-        from .modals import ChoiceScreen
-
-        def done(value: str | None) -> None:
-            if value:
-                self.action_set_status(value)
-
-        self.app.push_screen(ChoiceScreen("Set status", STATUS_CHOICES), done)
-
-    def action_escalate(self) -> None:
-        queue = self.app.config.escalate_queue  # type: ignore[attr-defined]
-        self._apply({"queue": queue}, f"escalated to {queue}")
-
-    def action_tags(self) -> None:
-        from .modals import PromptScreen
-
-        ids = self._targets()
-        if not ids:
-            return
-        current = ",".join(self.store.get(ids[0], {}).get("tags") or [])
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self.run_command("tag " + (value or "-"))
-
-        self.app.push_screen(PromptScreen("Tags (comma-separated)", current), done)
-
-    def run_command(self, text: str) -> None:
+    def _apply_each(self, change: Any, label: str) -> None:
         app: Any = self.app
-        try:
-            cmd = parse(text, app.username)
-        except CommandError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        n = 0
+        for tid in self._targets():
+            t = app.ticket(tid)
+            if t is not None:
+                n += app.change_tickets([tid], change(t))
+        self._done_with_marks()
+        if n:
+            self.notify(f"{label}: {n} ticket(s)", timeout=2)
+
+    def run_screen_command(self, cmd: Command) -> bool:
         if cmd.name == "open":
             self.open_ticket(int(cmd.arg))
         elif cmd.name == "sync":
             self.action_refresh()
-        elif cmd.name == "outbox":
-            app.action_outbox()
-        elif cmd.name == "help":
-            app.action_help()
-        elif cmd.name == "quit":
-            app.action_quit_console()
-        elif cmd.name in ("reply", "note"):
-            for tid in self._targets():
-                app.send_message(tid, cmd.name, cmd.arg)
-        elif cmd.name == "escalate":
-            self.action_escalate()
-        elif cmd.name == "retract":
-            self.notify("open the ticket to retract a reply", severity="warning")
-        elif cmd.tags_add or cmd.tags_remove:
-            for tid in self._targets():
-                t = self.store.get(tid) or app.ticket(tid) or {}
-                app.change_tickets([tid], {"tags": apply_tags(t.get("tags") or [], cmd)})
-            self.query_one(TicketTable).clear_marks()
-        elif cmd.changes:
-            self._apply(cmd.changes, text.strip().lstrip(":"))
+        elif cmd.name in ("retract", "attach"):
+            self.notify(f"open the ticket to {cmd.name}", severity="warning")
+        else:
+            return False
+        return True

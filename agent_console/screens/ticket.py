@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,15 +15,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static, TextArea
 
-from ..cache import Applied
+from ..cache import Applied, human_size
 from ..client import ApiError, Offline
-from ..commands import CommandError, apply_tags, parse
+from ..commands import Command
+from ..followup import due_from_tags, follow_up_text
 from ..widgets.key_bar import KeyBar
 from ..widgets.status_bar import StatusBar
+from ..widgets.text_panel import TextPanel
 from ..widgets.thread import MessageView, local_time
 from ..widgets.ticket_table import STATUS_LABEL, TIER_BADGE
-from .queue import STATUS_CHOICES
+from .actions import TicketActions
 
+POOL = 16
 RG_KEYS = ("responsible_gambling", "self_excluded", "cooling_off_until", "deposit_limit")
 
 
@@ -50,9 +55,11 @@ def _profile_entry(text: Text, key: str, value: Any, depth: int) -> None:
 
 
 class TicketLoaded(Message):
-    def __init__(self, ticket_id: int) -> None:
+    def __init__(self, ticket_id: int, *, prebuild: bool = False) -> None:
         super().__init__()
         self.ticket_id = ticket_id
+        self.prebuild = prebuild
+        """Built in the background before anyone opened a ticket: draw, do not fetch."""
 
 
 class PlayerLoaded(Message):
@@ -61,7 +68,7 @@ class PlayerLoaded(Message):
         self.external_id = external_id
 
 
-class TicketScreen(Screen[None]):
+class TicketScreen(TicketActions, Screen[None]):
     """One instance for the whole session (see `AgentConsole.open_ticket`): opening another
     ticket reloads the header, thread and player card in place (`show`), so no widget is
     composed or styled from scratch on the way."""
@@ -71,6 +78,7 @@ class TicketScreen(Screen[None]):
         Binding("i", "compose('note')", "Note", id="ticket.note"),
         Binding("ctrl+s", "send", "Send", id="ticket.send"),
         Binding("ctrl+enter", "send", "Send", show=False, id="ticket.send_alt"),
+        Binding("ctrl+o", "drop_quote", "Drop quote", show=False, id="ticket.drop_quote"),
         Binding("p", "status('needs_clarification')", "Pending", id="ticket.pending"),
         Binding("d", "status('resolved')", "Resolved", id="ticket.resolved"),
         Binding(
@@ -86,7 +94,9 @@ class TicketScreen(Screen[None]):
         Binding("t", "tags", "Tags", show=False, id="ticket.tags"),
         Binding("m", "macros", "Macros", id="ticket.macros"),
         Binding("x", "retract", "Retract reply", show=False, id="ticket.retract"),
-        Binding("greater_than_sign", "quote", "Quote player", show=False, id="ticket.quote"),
+        Binding("greater_than_sign", "quote", "Quote a message", show=False, id="ticket.quote"),
+        Binding("f", "attach", "Attach file", show=False, id="ticket.attach"),
+        Binding("dollar_sign", "transaction_refs", "Transaction refs", show=False, id="ticket.tx"),
         Binding("j", "scroll(1)", "Scroll down", show=False, id="ticket.scroll_down"),
         Binding("k", "scroll(-1)", "Scroll up", show=False, id="ticket.scroll_up"),
         Binding("escape", "back", "Back", id="ticket.back"),
@@ -96,13 +106,17 @@ class TicketScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, ticket_id: int) -> None:
+    def __init__(self, ticket_id: int, *, prebuild: bool = False) -> None:
         super().__init__()
         self.ticket_id = ticket_id
+        self.prebuild = prebuild
+        """Built in the background before anyone opened a ticket: draw, do not fetch."""
         self.mode = "reply"
         self.quote_id: int | None = None
         self._views: list[MessageView] = []
         self._drafts: dict[int, tuple[str, str, int | None]] = {}
+        self.now: Callable[[], float] = time.time
+        """The clock for follow-up times (tests freeze it)."""
 
     @property
     def ticket(self) -> dict[str, Any]:
@@ -111,9 +125,11 @@ class TicketScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="ticket-header")
         with Horizontal(id="ticket-body"):
-            yield VerticalScroll(id="thread")
-            with VerticalScroll(id="side"):
-                yield Static("", id="player-card")
+            # a pool of hidden message views made with the screen (so, when prebuilt, in
+            # the background): a thread up to POOL long mounts nothing when it is opened
+            self._views = [MessageView() for _ in range(POOL)]
+            yield VerticalScroll(*self._views, id="thread")
+            yield TextPanel(id="player-card")
         with Vertical(id="compose", classes="hidden"):
             yield Label("", id="compose-label")
             yield TextArea(id="compose-text", soft_wrap=True, show_line_numbers=False)
@@ -122,6 +138,11 @@ class TicketScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._styled_for: Any = self._style_inputs()
+        if self.prebuild:
+            self.render_ticket()
+            self.render_messages(reset=True)
+            self.render_player()
+            return
         self._reload()
 
     def _style_inputs(self) -> Any:
@@ -141,6 +162,7 @@ class TicketScreen(Screen[None]):
     def show(self, ticket_id: int) -> None:
         """Shows another ticket on this screen: everything is redrawn from the cache in place
         (the draft of the ticket left is kept for when it is opened again)."""
+        self.prebuild = False  # opened for real: on_mount (if still to come) loads it
         if not self.is_mounted:
             self.ticket_id = ticket_id
             return
@@ -215,11 +237,12 @@ class TicketScreen(Screen[None]):
         if self.ticket_id in applied.messages:
             self.render_messages()
         ext = (self.ticket.get("player") or {}).get("external_id")
-        if ext in applied.players:
+        if ext in applied.players or self.ticket_id in applied.attachments:
             self.render_player()
 
     def outbox_changed(self, ticket_ids: set[int]) -> None:
         self.render_ticket()
+        self.render_player()  # queued attachments are listed on the card
 
     # -- rendering --------------------------------------------------------------------------
     def render_ticket(self) -> None:
@@ -250,9 +273,32 @@ class TicketScreen(Screen[None]):
         if queued:
             bits.append(f"↑ {len(queued)} queued")
         text.append(" · ".join(bits), style="dim")
+        due = due_from_tags(t.get("tags"))
+        if due is not None and t.get("status") == "needs_clarification":
+            text.append(" · ")
+            now = self.now()
+            style = "bold reverse" if due.timestamp() < now else "bold"
+            text.append(follow_up_text(due, now), style=style)
         header = self.query_one("#ticket-header", Static)
-        header.update(text)
+        # a fixed height (see app.tcss): new text repaints the header, no layout pass
+        header.update(text, layout=False)
         header.set_class(t.get("waiting_on") == "agent", "-waiting-agent")
+
+    def _attachments(self, text: Text) -> None:
+        app: Any = self.app
+        files = app.cache.attachments(self.ticket_id)
+        queued = [
+            e for e in app.cache.outbox() if e.ticket_id == self.ticket_id and e.op == "attach"
+        ]
+        text.append("\nAttachments\n", style="bold")
+        if not files and not queued:
+            text.append("none (f attaches a file)\n", style="dim")
+        for a in files:
+            text.append(f"{a.get('filename')} ", style="")
+            text.append(f"{human_size(a.get('size'))}\n", style="dim")
+        for e in queued:
+            text.append(f"↑ {e.payload.get('filename')} ", style="italic")
+            text.append(f"{e.state}\n", style="dim")
 
     def render_messages(self, reset: bool = False) -> None:
         """The thread from the cache, drawn on a pool of message views: the n-th message goes
@@ -322,7 +368,8 @@ class TicketScreen(Screen[None]):
             text.append(
                 f"{o.get('display_number')} {o.get('status')} {(o.get('subject') or '')[:22]}\n"
             )
-        self.query_one("#player-card", Static).update(text)
+        self._attachments(text)
+        self.query_one("#player-card", TextPanel).set_text(text)
 
     # -- composing --------------------------------------------------------------------------
     def _variables(self) -> dict[str, str]:
@@ -361,10 +408,23 @@ class TicketScreen(Screen[None]):
             else "Internal note (not sent to the player)"
         )
         if self.quote_id:
-            what += f" — quoting message #{self.quote_id}"
+            what += f" — quoting #{self.quote_id} {self._quoted_excerpt()} (ctrl+o drops it)"
         self.query_one("#compose-label", Label).update(
             f"{what} · ctrl+s send · esc leave (draft kept)"
         )
+
+    def _quoted_excerpt(self) -> str:
+        app: Any = self.app
+        for m in app.cache.messages(self.ticket_id):
+            if m.get("id") == self.quote_id:
+                body = " ".join((m.get("body") or "").split())
+                return f"“{body[:40]}{'…' if len(body) > 40 else ''}”"
+        return ""
+
+    def action_drop_quote(self) -> None:
+        if self.quote_id is not None:
+            self.quote_id = None
+            self._label()
 
     def action_macro(self, index: int) -> None:
         app: Any = self.app
@@ -387,13 +447,25 @@ class TicketScreen(Screen[None]):
         app.push_screen(MacroPicker(app.config.macros, self._variables()), chosen)
 
     def action_quote(self) -> None:
+        """Pick any message of the thread (starting on the player's last one) to quote."""
+        from .modals import MessagePicker
+
         app: Any = self.app
-        players = [m for m in app.cache.messages(self.ticket_id) if m.get("kind") == "player"]
-        if not players:
-            self.notify("no player message to quote", severity="warning")
+        messages = [m for m in app.cache.messages(self.ticket_id) if m.get("kind") != "system"]
+        if not messages:
+            self.notify("no message to quote", severity="warning")
             return
-        self.quote_id = players[-1]["id"]
-        self.action_compose("reply")
+        players = [i for i, m in enumerate(messages) if m.get("kind") == "player"]
+        start = players[-1] if players else len(messages) - 1
+        ticket_id = self.ticket_id
+
+        def chosen(message_id: int | None) -> None:
+            if message_id is None or self.ticket_id != ticket_id:
+                return
+            self.quote_id = message_id
+            self.action_compose("note" if self.mode == "note" else "reply")
+
+        app.push_screen(MessagePicker(messages, start), chosen)
 
     def action_send(self) -> None:
         app: Any = self.app
@@ -421,14 +493,17 @@ class TicketScreen(Screen[None]):
         thread = self.query_one("#thread", VerticalScroll)
         thread.scroll_relative(y=step * 3, animate=False)
 
-    # -- ticket actions ---------------------------------------------------------------------
-    def _change(self, changes: dict[str, Any], label: str) -> None:
+    # -- TicketActions: this ticket ---------------------------------------------------------
+    def _targets(self) -> list[int]:
+        return [self.ticket_id]
+
+    def _apply(self, changes: dict[str, Any], label: str) -> None:
         app: Any = self.app
         app.change_tickets([self.ticket_id], changes)
         self.notify(f"{self.ticket.get('display_number', '')} {label}", timeout=2)
 
-    def action_status(self, status: str) -> None:
-        self._change({"status": status}, f"→ {STATUS_LABEL.get(status, status)}")
+    def _apply_each(self, change: Any, label: str) -> None:
+        self._apply(change(self.ticket), label)
 
     def action_status_next(self, status: str) -> None:
         self.action_status(status)
@@ -450,47 +525,6 @@ class TicketScreen(Screen[None]):
             self.app.pop_screen()
             return
         self.show(target)
-
-    def action_assign_me(self) -> None:
-        app: Any = self.app
-        self._change({"assignee": app.username}, "assigned to you")
-
-    def action_assign_to(self) -> None:
-        from .modals import PromptScreen
-
-        def done(name: str | None) -> None:
-            if name and name.strip():
-                self._change({"assignee": name.strip()}, f"assigned to {name.strip()}")
-
-        self.app.push_screen(PromptScreen("Assign to (username)"), done)
-
-    def action_status_menu(self) -> None:
-        from .modals import ChoiceScreen
-
-        allowed = self.ticket.get("allowed_transitions") or []
-        choices = [c for c in STATUS_CHOICES if c[0] in allowed] or STATUS_CHOICES
-
-        def done(value: str | None) -> None:
-            if value:
-                self.action_status(value)
-
-        self.app.push_screen(ChoiceScreen("Set status", choices), done)
-
-    def action_escalate(self) -> None:
-        queue = self.app.config.escalate_queue  # type: ignore[attr-defined]
-        self._change({"queue": queue}, f"escalated to {queue}")
-
-    def action_tags(self) -> None:
-        from .modals import PromptScreen
-
-        current = ",".join(self.ticket.get("tags") or [])
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                tags = [x.strip() for x in value.split(",") if x.strip()]
-                self._change({"tags": tags}, "tags " + ",".join(tags))
-
-        self.app.push_screen(PromptScreen("Tags (comma-separated)", current), done)
 
     def action_retract(self) -> None:
         from .modals import ConfirmScreen
@@ -517,34 +551,40 @@ class TicketScreen(Screen[None]):
             ConfirmScreen(f"Retract your {target['kind']} #{target['id']}?\n“{body}”"), answer
         )
 
-    def run_command(self, text: str) -> None:
+    def action_attach(self) -> None:
+        from .modals import PromptScreen
+
+        def done(path: str | None) -> None:
+            if path and path.strip():
+                self.attach(path.strip())
+
+        self.app.push_screen(
+            PromptScreen("Attach a file (path)", placeholder="~/Downloads/receipt.pdf"), done
+        )
+
+    def attach(self, path: str) -> None:
+        from ..sync import AttachmentError
+
         app: Any = self.app
         try:
-            cmd = parse(text, app.username)
-        except CommandError as exc:
-            self.notify(str(exc), severity="error")
+            entry = app.attach_file(self.ticket_id, path)
+        except AttachmentError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
             return
+        if entry is not None:
+            self.notify(f"{entry.summary} queued", timeout=2)
+
+    def run_screen_command(self, cmd: Command) -> bool:
+        app: Any = self.app
         if cmd.name == "open":
             self.show(int(cmd.arg))
-        elif cmd.name in ("reply", "note"):
-            app.send_message(self.ticket_id, cmd.name, cmd.arg)
         elif cmd.name == "retract":
             self.action_retract()
-        elif cmd.name == "escalate":
-            self.action_escalate()
-        elif cmd.name == "sync":
-            app.wake_live()
-        elif cmd.name == "outbox":
-            app.action_outbox()
-        elif cmd.name == "help":
-            app.action_help()
-        elif cmd.name == "quit":
-            app.action_quit_console()
-        elif cmd.tags_add or cmd.tags_remove:
-            tags = apply_tags(self.ticket.get("tags") or [], cmd)
-            self._change({"tags": tags}, "tags " + ",".join(tags))
-        elif cmd.changes:
-            label = text.strip().lstrip(":")
-            if cmd.name == "pending" and cmd.arg:
-                label += " (follow-up timers come with the SLA work; set pending now)"
-            self._change(cmd.changes, label)
+        elif cmd.name == "attach":
+            self.attach(cmd.arg)
+        elif cmd.name in ("reply", "note"):
+            app.send_message(self.ticket_id, cmd.name, cmd.arg)
+            self.notify(f"{cmd.name} queued", timeout=2)
+        else:
+            return False
+        return True

@@ -13,11 +13,11 @@ def clock(ts: float | None) -> str:
 
 
 class StatusBar(Static):
-    """Watches the app's `online`, `last_sync`, `outbox_count` and `conflicts`."""
+    """Watches the app's `online`, `last_sync`, `outbox_count`, `conflicts` and `failed`."""
 
     def on_mount(self) -> None:
         app: Any = self.app
-        for name in ("online", "last_sync", "outbox_count", "agent_name", "conflicts"):
+        for name in ("online", "last_sync", "outbox_count", "agent_name", "conflicts", "failed"):
             self.watch(app, name, self._changed, init=False)
         self._changed()
 
@@ -31,10 +31,12 @@ class StatusBar(Static):
         if app.outbox_count:
             parts.append(f"outbox {app.outbox_count}")
         if app.conflicts:
-            parts.append(f"{app.conflicts} conflict(s): :outbox")
+            parts.append(f"{app.conflicts} conflict(s): o")
+        if app.failed:
+            parts.append(f"{app.failed} refused: o")
         text = " · ".join(p for p in parts if p)
         if text != getattr(self, "_shown", None):
             self._shown = text
             self.update(text, layout=False)  # one line, always: no layout pass needed
         self.set_class(not app.online, "-offline")
-        self.set_class(bool(app.conflicts), "-conflict")
+        self.set_class(bool(app.conflicts or app.failed), "-conflict")

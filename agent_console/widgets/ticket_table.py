@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .. import sla_view
 from ..text import fit
 
 STATUS_LABEL = {
@@ -61,6 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("assignee", "Owner", 10, "O"),
     Column("status", "Status", 11, "U"),
     Column("waiting", "Waits", 6, "W"),
+    Column("sla", "SLA due", 8, "D"),
     Column("age", "Age", 5, "E"),
 )
 SORT_LETTERS = {c.sort_letter: c.key for c in COLUMNS}
@@ -95,6 +97,7 @@ def cell_values(t: dict[str, Any]) -> dict[str, str]:
         "assignee": t.get("assignee") or "—",
         "status": STATUS_LABEL.get(t.get("status", ""), t.get("status", "")),
         "waiting": t.get("waiting_on") or "",
+        "sla": "",  # live: drawn from `sla_view.cell` at paint time
     }
 
 
@@ -105,6 +108,9 @@ def sort_value(key: str, t: dict[str, Any]) -> Any:
         return {"vvip": 0, "vip": 1}.get((t.get("player") or {}).get("tier", ""), 2)
     if key == "age":
         return t.get("created_at") or ""
+    if key == "sla":
+        due = sla_view.facts(t).due
+        return due if due is not None else float("inf")
     return cell_values(t)[key].lower()
 
 
@@ -122,6 +128,11 @@ class TicketTable(ScrollView, can_focus=True):
         "ticket-table--tier-vip",
         "ticket-table--tier-vvip",
         "ticket-table--outbox",
+        "ticket-table--sla-ok",
+        "ticket-table--sla-warning",
+        "ticket-table--sla-breached",
+        "ticket-table--sla-paused",
+        "ticket-table--sla-met",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -178,8 +189,37 @@ class TicketTable(ScrollView, can_focus=True):
         self._width_for = -1
         self._index: dict[int, int] = {}
         self._strips: dict[tuple[Any, ...], Strip] = {}
+        self._parts: dict[tuple[Any, ...], tuple[list[Segment], Style, int, list[Segment]]] = {}
         self._base_style: Style | None = None
         self.now: Callable[[], float] = time.time
+        self._sla: dict[int, tuple[dict[str, Any], sla_view.SlaFacts]] = {}
+        self._sla_shown: dict[int, tuple[str, str]] = {}
+
+    def on_mount(self) -> None:
+        # the SLA countdown: once a second, repaint only the visible rows whose text changed
+        self.set_interval(1.0, self.tick_sla)
+
+    def sla_facts(self, tid: int) -> sla_view.SlaFacts:
+        t = self.tickets.get(tid)
+        if t is None:
+            return sla_view.NO_SLA
+        cached = self._sla.get(tid)
+        if cached is not None and cached[0] is t:  # the store replaces a changed ticket
+            return cached[1]
+        f = sla_view.facts(t)
+        self._sla[tid] = (t, f)
+        return f
+
+    def sla_cell(self, tid: int, now: float | None = None) -> tuple[str, str]:
+        return sla_view.cell(self.sla_facts(tid), self.now() if now is None else now)
+
+    def tick_sla(self) -> None:
+        top = int(self.scroll_y)
+        now = self.now()
+        for row in range(top, min(len(self.ids), top + self.size.height)):
+            tid = self.ids[row]
+            if tid in self._sla_shown and self._sla_shown[tid] != self.sla_cell(tid, now):
+                self.refresh_line(row - top + 1)
 
     # -- data -------------------------------------------------------------------------------
     def set_order(self, ids: list[int], keep: int | None = None) -> None:
@@ -326,7 +366,7 @@ class TicketTable(ScrollView, can_focus=True):
         cells = {
             c.key: fit(values.get(c.key, ""), w)
             for c, w in zip(COLUMNS, widths, strict=True)
-            if c.key != "age"
+            if c.key not in ("age", "sla")
         }
         created = _epoch(t.get("created_at"))
         self._cells[tid] = (stamp, self._width_for, cells, created)
@@ -339,6 +379,7 @@ class TicketTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._base_style = None
         self._strips.clear()
+        self._parts.clear()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -354,8 +395,13 @@ class TicketTable(ScrollView, can_focus=True):
         tid = self.ids[row]
         t = self.tickets.get(tid) or {}
         stamp, cells, created = self._row_cells(tid, widths)
-        age = age_text(self.now() - created)
+        now = self.now()
+        age = age_text(now - created)
+        sla = self._sla_shown[tid] = self.sla_cell(tid, now)
         cursor = 0 if row != self.cursor else (1 if self.has_focus else 2)
+        # Two caches: the row without its SLA cell (styled once: ~10 cells), and the finished
+        # strip. The countdown changes every second, and a scroll repaints every visible row:
+        # with the styled parts cached that costs one segment and a join per row.
         key = (
             tid,
             stamp,
@@ -364,13 +410,28 @@ class TicketTable(ScrollView, can_focus=True):
             tid in self.marked,
             tid in self.outbox_ids,
             age,
+            sla[1] == "breached",
         )
-        strip = self._strips.get(key)
+        full_key = (key, sla)
+        strip = self._strips.get(full_key)
         if strip is None:
-            strip = self._render_row(t, tid, row, cells, age, widths, width, base)
+            parts = self._parts.get(key)
+            if parts is None:
+                parts = self._render_row(t, tid, row, cells, age, sla, widths, width, base)
+                if len(self._parts) >= 2000:
+                    self._parts.clear()
+                self._parts[key] = parts
+            before, style, sla_width, after = parts
+            cell_style = style
+            if sla[1]:
+                cell_style = style + self.get_component_rich_style(
+                    f"ticket-table--sla-{sla[1]}", partial=True
+                )
+            segment = Segment(fit(sla[0], sla_width, align_right=True), cell_style)
+            strip = Strip([*before, segment, *after]).adjust_cell_length(width, style)
             if len(self._strips) >= 2000:
                 self._strips.clear()
-            self._strips[key] = strip
+            self._strips[full_key] = strip
         return strip
 
     def _render_row(
@@ -380,13 +441,15 @@ class TicketTable(ScrollView, can_focus=True):
         row: int,
         cells: dict[str, str],
         age: str,
+        sla: tuple[str, str],
         widths: list[int],
         width: int,
         base: Style,
-    ) -> Strip:
+    ) -> tuple[list[Segment], Style, int, list[Segment]]:
+        """The row's segments before and after the SLA cell, the row style, the cell width."""
         style = base
         waiting = t.get("waiting_on")
-        if waiting == "agent":
+        if waiting == "agent" or sla[1] == "breached":  # both stand out in red
             style += self.get_component_rich_style("ticket-table--waiting-agent", partial=True)
         elif waiting == "player":
             style += self.get_component_rich_style("ticket-table--waiting-player", partial=True)
@@ -399,8 +462,15 @@ class TicketTable(ScrollView, can_focus=True):
                 bold=False
             )
         gutter = ("●" if tid in self.marked else " ") + ("↑" if tid in self.outbox_ids else " ")
-        segments = [Segment(gutter, style)]
+        segments = before = [Segment(gutter, style)]
+        after: list[Segment] = []
+        sla_width = 0
         for c, w in zip(COLUMNS, widths, strict=True):
+            if c.key == "sla":
+                sla_width = w
+                segments = after
+                segments.append(Segment(" ", style))
+                continue
             text = fit(age, w) if c.key == "age" else cells[c.key]
             cell_style = style
             if c.key == "priority" and t.get("priority") == "P1":
@@ -412,8 +482,7 @@ class TicketTable(ScrollView, can_focus=True):
                 )
             segments.append(Segment(text, cell_style))
             segments.append(Segment(" ", style))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(width, style)
+        return before, style, sla_width, after
 
     def _header(self, widths: list[int], width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("ticket-table--header", partial=True)

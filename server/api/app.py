@@ -10,7 +10,13 @@ from fastapi.responses import ORJSONResponse
 
 from ..blobs import BlobStore
 from ..events.hub import EventHub
+from ..intake.runtime import IntakeRuntime
+from ..jobs.sla_clock import SlaClock
+from ..services import sla
+from ..services.retention import start_retention
 from ..settings import Settings
+from ..store import clock as clock_store
+from ..store import queues as queue_store
 from ..store.database import Database
 from ..store.engine import make_engine
 from ..store.migrate import current_revision, head_revision, upgrade
@@ -18,7 +24,22 @@ from . import errors
 from .deps import ServerState
 from .middleware import BodyLimit, Metrics
 from .ratelimit import SlidingWindow
-from .routes import audit, auth, bot, changes, health, players, queues, tickets
+from .routes import (
+    audit,
+    auth,
+    bot,
+    changes,
+    health,
+    players,
+    privacy,
+    queues,
+    tickets,
+)
+from .routes import intake as intake_routes
+from .routes import kb as kb_routes
+from .routes import (
+    sla as sla_routes,
+)
 
 API_DESCRIPTION = """\
 The ticket server of Agent Console: the single source of truth for every console and channel.
@@ -49,8 +70,26 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
             audit_key=settings.audit_key(),
         )
         db.start()
+        stored, queue_names = await db.read(
+            lambda conn: (clock_store.stored_policies(conn), queue_store.names(conn))
+        )
+        try:
+            sla.install_book(sla.build_book(settings.sla_policy_file, stored, queue_names))
+        except Exception:
+            db.close()
+            raise
         hub = EventHub(db)
         await hub.start()
+        clock = SlaClock(db)
+        if settings.sla_job:
+            hub.listeners.append(
+                lambda changes: (
+                    clock.poke()
+                    if any(c.entity == "ticket" and c.op != "clock" for c in changes)
+                    else None
+                )
+            )
+            await clock.start()
         app.state.server = ServerState(
             settings=settings,
             db=db,
@@ -58,9 +97,19 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
             blobs=BlobStore(settings.blob_dir),
             login_limiter=SlidingWindow(settings.login_attempts_per_minute),
         )
+        # The retention policy's daily run (retention_days > 0).
+        retention = start_retention(settings, db, app.state.server.blobs)
+        app.state.server.sla_clock = clock
+        # The intake door: API keys, limits, payments connector, follow-ups, bot warm-up.
+        app.state.intake = IntakeRuntime(settings, db)
+        await app.state.intake.start(warm_up=settings.bot_warm_up)
         try:
             yield
         finally:
+            await app.state.intake.stop()
+            await clock.stop()
+            if retention is not None:
+                retention.cancel()
             await hub.stop()
             db.close()
 
@@ -72,7 +121,20 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         default_response_class=ORJSONResponse,
     )
     errors.install(app)
-    for module in (health, auth, tickets, queues, players, changes, bot, audit):
+    for module in (
+        health,
+        auth,
+        tickets,
+        sla_routes,
+        queues,
+        players,
+        privacy,
+        changes,
+        bot,
+        audit,
+        intake_routes,
+        kb_routes,
+    ):
         app.include_router(module.router)
     app.add_middleware(
         BodyLimit,

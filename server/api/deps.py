@@ -30,6 +30,7 @@ class ServerState:
     # token hash → (actor, session expiry, time cached): saves a database read per request.
     token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
     login_limiter: SlidingWindow = field(default_factory=lambda: SlidingWindow(20))
+    sla_clock: Any = None  # the SLA job (jobs.sla_clock.SlaClock), set at start
 
     def forget_token(self, hashed: str) -> None:
         self.token_cache.pop(hashed, None)

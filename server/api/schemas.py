@@ -85,6 +85,14 @@ class PlayerUpsert(Strict):
     code_word: Annotated[str, Field(min_length=1, max_length=200), Clean] | None = None
 
 
+class PlayerCorrection(PlayerUpsert):
+    """PATCH /players/{external_id}: correct an existing player's fields (null clears one)."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=1000), Clean] | None = Field(
+        default=None, description="Why (e.g. the player's request): kept on the audit trail"
+    )
+
+
 class TicketCreate(Strict):
     subject: Subject
     body: Body
@@ -179,6 +187,38 @@ class AttachmentOut(BaseModel):
     sha256: str
     created_at: datetime
     url: str
+    anonymised_at: datetime | None = Field(
+        default=None, description="set: the retention policy deleted the file (metadata kept)"
+    )
+
+
+class SlaOut(BaseModel):
+    policy: str = Field(description="the SLA policy version the ticket runs under")
+    first_response_due_at: datetime | None
+    next_update_due_at: datetime | None
+    resolution_due_at: datetime | None
+    state: Literal["ok", "warning", "breached", "paused", "met"]
+    remaining_s: int | None = Field(
+        description="business seconds to the nearest due time (negative: overdue)"
+    )
+    eta: datetime | None = Field(description="when the player hears from us next")
+    exempt: bool
+    exempt_reason: str | None = None
+    paused: bool = False
+    next_change_at: datetime | None = Field(
+        description="the next warning or due instant (the SLA job fires then)"
+    )
+    predicted_breach: bool = False
+
+
+class EscalationOut(BaseModel):
+    level: int
+    name: str
+    roles: list[str]
+    next_level: int | None
+    next_at: datetime | None
+    handoff: bool
+    tracks: dict[str, dict[str, Any]]
 
 
 class TicketOut(BaseModel):
@@ -207,8 +247,13 @@ class TicketOut(BaseModel):
     last_message_at: datetime | None
     message_count: int
     allowed_transitions: list[Status]
+    sla: SlaOut | None = None
+    escalation: EscalationOut | None = None
     messages: list[MessageOut] | None = None
     attachments: list[AttachmentOut] | None = None
+    anonymised_at: datetime | None = Field(
+        default=None, description="set: the retention policy anonymised this closed ticket"
+    )
 
 
 class TicketPage(BaseModel):
@@ -257,6 +302,9 @@ class QueueOut(BaseModel):
     open_count: int
     by_status: dict[str, int]
     by_priority: dict[str, int]
+    by_sla: dict[str, int] = Field(
+        default_factory=dict, description="open tickets by SLA state (ok, warning, breached …)"
+    )
 
 
 class ChangeOut(BaseModel):
@@ -274,6 +322,112 @@ class ChangesOut(BaseModel):
     has_more: bool
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready"]
+    last_seq: int
+
+
+class AuditRow(BaseModel):
+    id: int
+    at: str = Field(description="ISO 8601 with offset, exactly as hashed")
+    actor_id: int | None
+    actor_username: str | None
+    actor_role: str | None
+    ip: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    before: Any
+    after: Any
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditRow]
+    last_id: int
+
+
+class ClassifyOut(BaseModel):
+    lang: str | None = Field(description="null when the text carries no language")
+    intent: str
+    handoff: bool
+    priority: Priority
+    confidence: float
+
+
+class RevokeOut(BaseModel):
+    username: str
+    revoked_sessions: int
+
+
+class ExportedPlayer(PlayerOut):
+    anonymised_at: datetime | None
+
+
+class ExportedAuditRow(BaseModel):
+    id: int
+    at: str
+    actor_id: int | None
+    actor_username: str | None
+    actor_role: str | None
+    ip: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    before: Any
+    after: Any
+
+
+class PlayerExport(BaseModel):
+    format: Literal["agent-console.player-export/1"]
+    generated_at: datetime
+    generated_by: str
+    player: ExportedPlayer
+    tickets: list[TicketOut]
+    audit: list[ExportedAuditRow]
+
+
+TotpCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="the 6-digit code")]
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class TotpEnrollIn(Strict):
+    password: Password = Field(description="Your password again: a token alone cannot enroll")
+    username: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
+        default=None,
+        description="Without a bearer token (a role that must enroll before it can sign in)",
+    )
+    code: TotpCode | None = Field(
+        default=None, description="Already enrolled: a code from the current secret to replace it"
+    )
+
+
+class TotpEnrollOut(BaseModel):
+    secret: str = Field(description="base32; shown once")
+    otpauth_uri: str
+    expires_at: datetime = Field(description="confirm before this, or enroll again")
+
+
+class TotpConfirmIn(Strict):
+    code: TotpCode
+    password: Password | None = Field(default=None, description="Without a bearer token")
+    username: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class TotpConfirmOut(BaseModel):
+    username: str
+    totp_enrolled: Literal[True]
+
+
+class TotpRemoveIn(Strict):
+    code: TotpCode
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
@@ -282,3 +436,43 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+class TicketSlaIn(BaseModel):
+    """A shift lead's change to a ticket's SLA; the reason goes on the ticket's history."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+    exempt: bool | None = Field(default=None, description="true: no SLA; false: SLA again")
+    policy: str | None = Field(default=None, max_length=64, description="a loaded version")
+    targets: (
+        dict[Literal["first_response", "next_update", "resolution", "stabilise"], str | None] | None
+    ) = Field(
+        default=None,
+        description='target overrides such as {"resolution": "8h"}; null: back to the policy',
+    )
+
+
+class EscalateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    level: int | None = Field(default=None, ge=1, le=9, description="default: one level up")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SlaPolicyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(min_length=1, max_length=500_000, description="the policy as TOML")
+    make_current: bool = True
+
+
+class SlaPolicyOut(BaseModel):
+    version: str
+    digest: str
+    description: str
+    current: bool
+    source: str | None = None
+
+
+class SlaPolicyList(BaseModel):
+    current: str
+    versions: list[SlaPolicyOut]

@@ -519,6 +519,9 @@ def seed_demo(
 
         def setup(ctx: WriteContext) -> tuple[list[str], int]:
             queues = _ensure_queues(ctx)
+            from ..kb.service import seed_articles  # the starter FAQ in eleven languages
+
+            seed_articles(ctx)
             return queues, _ensure_players(ctx, specs, now - timedelta(days=30))
 
         _new_queues, _new_players = db.write_sync(setup)

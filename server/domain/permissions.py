@@ -26,9 +26,15 @@ class Perm(StrEnum):
     player_read = "player.read"
     player_read_sensitive = "player.read_sensitive"  # KYC state, source of funds / wealth
     player_write = "player.write"
+    player_export = "player.export"  # everything held on a player (right of access)
     pii_read = "pii.read"  # card numbers, phones, e-mails unmasked in messages
     audit_read = "audit.read"
     users_admin = "users.admin"  # create users, revoke anyone's sessions
+    kb_read = "kb.read"  # search and read knowledge-base articles
+    kb_write = "kb.write"  # create and edit knowledge-base articles
+    ticket_escalate = "ticket.escalate"  # raise a ticket's escalation level by hand
+    sla_manage = "sla.manage"  # exempt a ticket from its SLA, override its targets or policy
+    sla_policy_admin = "sla.policy_admin"  # upload SLA policies
 
 
 P = Perm
@@ -42,6 +48,8 @@ _AGENT = {
     P.attachment_upload,
     P.player_read,
     P.player_write,  # contact preferences, languages, time zone as players tell them
+    P.kb_read,
+    P.ticket_escalate,
 }
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -56,12 +64,16 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
             P.player_read,
             P.player_read_sensitive,
             P.player_write,
+            P.player_export,
             P.pii_read,
             P.audit_read,
+            P.kb_read,
         }
     ),
     Role.vip_host: frozenset(_AGENT),
-    Role.shift_lead: frozenset(_AGENT | {P.ticket_read_all, P.message_retract_any, P.audit_read}),
+    Role.shift_lead: frozenset(
+        _AGENT | {P.ticket_read_all, P.message_retract_any, P.audit_read, P.kb_write, P.sla_manage}
+    ),
     Role.admin: frozenset(Perm),
     # A channel adapter finds a player's tickets and relays messages both ways; PII stays masked.
     Role.integration: frozenset(
@@ -73,6 +85,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
             P.attachment_upload,
             P.player_read,
             P.player_write,
+            P.kb_read,
         }
     ),
 }

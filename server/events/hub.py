@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.engine import make_url
 
@@ -56,6 +56,8 @@ class EventHub:
         self._tasks: list[asyncio.Task[None]] = []
         self._catching_up = False
         self._catch_up_again = False
+        # Called on the event loop with each run of new changes (the SLA job listens).
+        self.listeners: list[Callable[[Sequence[Change]], None]] = []
 
     # -- life cycle --------------------------------------------------------------------
     async def start(self) -> None:
@@ -102,6 +104,11 @@ class EventHub:
             self._first_seq += drop
         if added:
             self._wake()
+            for listener in self.listeners:
+                try:
+                    listener(changes)
+                except Exception:
+                    log.exception("change listener failed")
 
     def _wake(self) -> None:
         if self._wake_pending:

@@ -13,7 +13,7 @@ from ..security import hash_password
 from ..store import players as player_store
 from ..store import tickets as ticket_store
 from ..store.database import WriteContext
-from . import SYSTEM, Actor, audit
+from . import SYSTEM, Actor, audit, sla
 
 PLAYER_FIELDS = (
     "name",
@@ -63,11 +63,14 @@ def upsert_player(
     *,
     only_if_given: bool = False,
     actor: Actor = SYSTEM,
+    action: str = "player.update",
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """Create the player or change the fields given. Returns the stored row.
 
     `only_if_given`: a ticket's embedded player changes only the fields it names (a channel
-    that knows only the id never wipes the profile).
+    that knows only the id never wipes the profile). `action` and `reason` name the change
+    on the audit trail (a privacy correction is `player.correct`, with the player's request).
     """
     conn, now = ctx.conn, ctx.now
     given = {k: data[k] for k in PLAYER_FIELDS if k in data and data[k] is not None}
@@ -95,14 +98,17 @@ def upsert_player(
         changed["code_word_hash"] = code_word_hash
     if not changed:
         return row
+    after = _audited(changed)
+    if reason:
+        after["reason"] = reason
     audit(
         ctx,
         actor,
-        "player.update",
+        action,
         "player",
         external_id,
         before=_audited({k: row.get(k) for k in changed}),
-        after=_audited(changed),
+        after=after,
     )
     changed["updated_at"] = now
     player_store.update_fields(conn, row["id"], changed)
@@ -111,8 +117,12 @@ def upsert_player(
         moved = ticket_store.set_tier_rank_for_player(conn, row["id"], Tier(row["tier"]).rank)
         for ticket_id in moved:  # their place in the work order changed: tell the consoles
             ticket_row = ticket_store.get(conn, ticket_id)
-            if ticket_row is not None:
-                ctx.record("ticket", ticket_id, "update", shapes.ticket(ticket_row))
+            if ticket_row is not None:  # the tier decides SLA targets too
+                clock, firings = sla.reconcile(ctx, ticket_row)
+                ticket_store.update_ticket(conn, ticket_id, clock)
+                ticket = sla.ticket_json({**ticket_row, **clock}, now)
+                ctx.record("ticket", ticket_id, "update", ticket)
+                sla.act_on(ctx, ticket_row, firings)
     ctx.record("player", external_id, "update", without_sensitive(shapes.player(row)))
     return row
 

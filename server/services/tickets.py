@@ -14,13 +14,14 @@ from ..domain.pii import mask_pii
 from ..domain.validation import normalize_tags
 from ..domain.values import MessageKind, Priority, Status, Tier, topic_rank
 from ..store import attachments as attachment_store
+from ..store import clock as clock_store
 from ..store import messages as message_store
 from ..store import players as player_store
 from ..store import queues as queue_store
 from ..store import tickets as ticket_store
 from ..store import users as user_store
 from ..store.database import Scope, WriteContext
-from . import SYSTEM, Actor, audit
+from . import SYSTEM, Actor, audit, sla
 from .players import upsert_player
 
 
@@ -37,7 +38,7 @@ def read_ticket(
     conn: Connection, ticket_id: int, viewer: Actor = SYSTEM, *, full: bool = True
 ) -> dict[str, Any]:
     row = load_ticket_row(conn, ticket_id, viewer)
-    out = shapes.ticket(row)
+    out = sla.ticket_json(row)
     if full:
         clear = viewer.can(Perm.pii_read)
         out["messages"] = [
@@ -71,7 +72,11 @@ def create_ticket(
         ctx, player_data["external_id"], player_data, only_if_given=True, actor=actor
     )
     tier = Tier(player["tier"])
-    queue = data.get("queue") or (vip_queue if tier != Tier.standard else default_queue)
+    queue = data.get("queue") or (
+        vip_queue
+        if tier != Tier.standard
+        else sla.phrase_queue(conn, data["body"]) or default_queue
+    )
     if not queue_store.exists(conn, queue):
         raise Invalid(
             f"queue '{queue}' does not exist; GET /api/v1/queues lists the queues",
@@ -104,6 +109,10 @@ def create_ticket(
         "updated_at": now,
         "last_message_at": now,
         "message_count": 1,
+        "sla_policy": sla.current_version(),
+        "sla_overrides": None,
+        "queue_since": now,
+        "factors": sla.factors_after_tags(None, tags, now) or None,
     }
     ticket_id = ticket_store.insert_ticket(conn, values)
     message = {
@@ -129,12 +138,20 @@ def create_ticket(
         "player_host": player.get("host"),
         "assignee_username": None,
     }
-    ticket = shapes.ticket(row)
+    history = sla.first_events(ticket_id, now, message_id)
+    clock_store.add_events(conn, history)
+    clock, firings = sla.reconcile(
+        ctx, row, sla.to_sla_events([history[0], {**history[1], "body": data["body"]}]), fired=set()
+    )
+    ticket_store.update_ticket(conn, ticket_id, clock)
+    row.update(clock)
+    ticket = sla.ticket_json(row, now)
     msg = shapes.message({**message, "id": message_id, "author_username": None})
     # The route masked the body off the writer thread; None means it holds nothing to mask.
     public = masked_message(msg, data["masked_body"]) if data.get("masked_body") else msg
     ctx.record("ticket", ticket_id, "create", ticket)
     ctx.record("message", message_id, "create", public, (queue, player.get("host")))
+    sla.act_on(ctx, row, firings)
     audit(
         ctx,
         actor,
@@ -191,6 +208,7 @@ def update_ticket(
                 {"field": "queue", "value": data["queue"]},
             )
         changes["queue"] = data["queue"]
+        changes["queue_since"] = now
         events.append(f"queue {row['queue']} → {data['queue']}")
     if "assignee" in data and data["assignee"] != row["assignee_username"]:
         username = data["assignee"]
@@ -213,6 +231,7 @@ def update_ticket(
         if tags != row["tags"]:
             changes["tags"] = tags
             changes["topic_rank"] = topic_rank(tags)
+            changes["factors"] = sla.factors_after_tags(row["factors"], tags, now) or None
     if "subject" in data and data["subject"] != row["subject"]:
         changes["subject"] = data["subject"]
     if "transaction_refs" in data and data["transaction_refs"] != row["transaction_refs"]:
@@ -231,11 +250,16 @@ def update_ticket(
     changes["version"] = row["version"] + 1
     changes["updated_at"] = now
     ticket_store.update_ticket(conn, ticket_id, changes)
+    if "status" in changes:
+        clock_store.add_events(conn, [sla.status_event(ticket_id, changes["status"], now)])
+    clock, firings = sla.reconcile(ctx, {**row, **changes})
+    ticket_store.update_ticket(conn, ticket_id, clock)
     new_scope = (changes.get("queue", row["queue"]), row["player_host"])
     if events:
         add_system_message(ctx, ticket_id, f"{actor.username}: " + "; ".join(events), new_scope)
     ticket = read_ticket(conn, ticket_id)
-    ctx.record("ticket", ticket_id, "update", _without_thread(ticket))
+    ctx.record("ticket", ticket_id, "update", without_thread(ticket))
+    sla.act_on(ctx, {**row, **changes}, firings)
     if "queue" in changes:  # those who saw it in the old queue learn that it left
         ctx.record(
             "ticket",
@@ -287,7 +311,7 @@ def add_system_message(ctx: WriteContext, ticket_id: int, text: str, scope: Scop
     )
 
 
-def _without_thread(ticket: dict[str, Any]) -> dict[str, Any]:
+def without_thread(ticket: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in ticket.items() if k not in ("messages", "attachments")}
 
 
@@ -346,6 +370,16 @@ def add_message(
         )
         if new_status == Status.reopened:
             ticket_changes["tier_rank"] = _current_tier_rank(conn, row["player_id"])
+    history = (
+        [sla.message_event(ticket_id, kind.value, now, message_id)]
+        if (kind.value in sla.MESSAGE_EVENTS)
+        else []
+    )
+    if new_status != status:
+        history.append(sla.status_event(ticket_id, new_status, now))
+    clock_store.add_events(conn, history)
+    clock, firings = sla.reconcile(ctx, {**row, **ticket_changes})
+    ticket_changes.update(clock)
     ticket_store.update_ticket(conn, ticket_id, ticket_changes)
     msg = shapes.message(
         {
@@ -368,8 +402,9 @@ def add_message(
         message_id,
         after={"ticket_id": ticket_id, "quote_id": quote_id},
     )
-    ticket = shapes.ticket({**row, **ticket_changes})
+    ticket = sla.ticket_json({**row, **ticket_changes}, now)
     ctx.record("ticket", ticket_id, "update", ticket)
+    sla.act_on(ctx, {**row, **ticket_changes}, firings)
     return msg
 
 

@@ -1,12 +1,18 @@
-"""Creating desk users (the CLI's create-user)."""
+"""Desk users: creating them (the CLI's create-user) and their two-factor sign-in."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pyotp
 
 from ..security import hash_password
 from ..store import users as user_store
 from ..store.database import Database, WriteContext
 from ..store.engine import make_engine
 from ..store.migrate import upgrade
+from ..store.rows import aware
 from . import SYSTEM, audit
 
 
@@ -66,8 +72,6 @@ def create_or_update_user(
 
 def set_totp_secret(url: str, username: str, *, enroll: bool, audit_key: bytes) -> str | None:
     """Enroll (a new secret, returned) or remove two-factor sign-in; None: no such user."""
-    import pyotp
-
     secret = pyotp.random_base32() if enroll else None
     engine = make_engine(url, pool_size=1)
     upgrade(engine)
@@ -80,7 +84,8 @@ def set_totp_secret(url: str, username: str, *, enroll: bool, audit_key: bytes) 
             user = user_store.get_by_username(ctx.conn, username)
             if user is None:
                 return False
-            user_store.update_user(ctx.conn, user["id"], {"totp_secret": secret})
+            values = {"totp_secret": secret, "totp_pending_secret": None, "totp_pending_at": None}
+            user_store.update_user(ctx.conn, user["id"], values)
             action = "auth.totp_enroll" if enroll else "auth.totp_remove"
             audit(ctx, SYSTEM, action, "user", user["id"])
             return True
@@ -91,3 +96,31 @@ def set_totp_secret(url: str, username: str, *, enroll: bool, audit_key: bytes) 
     if not found:
         return None
     return secret or ""
+
+
+# -- two-factor sign-in over the API: enroll, confirm, remove --------------------------------
+ISSUER = "Agent Console"
+# An enrolment not confirmed within this time is void (enroll again for a new secret).
+PENDING_TTL = timedelta(minutes=10)
+
+
+def totp_ok(secret: str | None, code: str | None) -> bool:
+    """One 30 s step either side allows for clock drift between phone and server."""
+    return bool(secret and code) and pyotp.TOTP(secret).verify(code, valid_window=1)  # type: ignore[arg-type]
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def otpauth_uri(secret: str, username: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+
+
+def pending_secret(user: dict[str, Any], now: datetime) -> str | None:
+    """The enrolment waiting for its first code, unless it has expired."""
+    started = aware(user.get("totp_pending_at"))
+    secret = user.get("totp_pending_secret")
+    if secret is None or started is None or started + PENDING_TTL < now:
+        return None
+    return secret

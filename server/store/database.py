@@ -33,8 +33,18 @@ MAX_BATCH = 128
 NOTIFY_CHANNEL = "agent_console_changes"
 
 
+_clock: Callable[[], datetime] | None = None
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The server's time: what writes are stamped with and SLA clocks are measured against."""
+    return datetime.now(UTC) if _clock is None else _clock()
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Replace the server's time (tests: a frozen clock moved by hand); None: real time."""
+    global _clock
+    _clock = clock
 
 
 # Who may see a change: (queue, player's host) of the ticket it belongs to; (None, None) for

@@ -29,17 +29,19 @@ def create(conn: Connection, values: dict[str, Any]) -> None:
 
 
 def open_counts(conn: Connection) -> dict[str, dict[str, int]]:
-    """Per queue: open tickets by status, and open tickets by priority."""
+    """Per queue: open tickets by status, by priority and by SLA state."""
     out: dict[str, dict[str, int]] = {}
     rows = conn.execute(
-        select(tickets.c.queue, tickets.c.status, tickets.c.priority, func.count())
+        select(
+            tickets.c.queue, tickets.c.status, tickets.c.priority, tickets.c.sla_state, func.count()
+        )
         .where(tickets.c.is_open.is_(True))
-        .group_by(tickets.c.queue, tickets.c.status, tickets.c.priority)
+        .group_by(tickets.c.queue, tickets.c.status, tickets.c.priority, tickets.c.sla_state)
     )
-    for queue, status, priority, n in rows:
+    for queue, status, priority, sla_state, n in rows:
         q = out.setdefault(queue, {})
-        q["status:" + status] = q.get("status:" + status, 0) + n
-        q["priority:" + priority] = q.get("priority:" + priority, 0) + n
+        for key in ("status:" + status, "priority:" + priority, f"sla:{sla_state or 'none'}"):
+            q[key] = q.get(key, 0) + n
     return out
 
 

@@ -49,6 +49,9 @@ users = Table(
     Column("locked_until", TZ, nullable=True),
     # TOTP two-factor: the shared secret (base32), set by `totp enroll`.
     Column("totp_secret", String(64), nullable=True),
+    # A secret enrolled over the API, not active until a code from it confirms it (0009).
+    Column("totp_pending_secret", String(64), nullable=True),
+    Column("totp_pending_at", TZ, nullable=True),
 )
 
 sessions = Table(
@@ -90,6 +93,7 @@ players = Table(
     Column("code_word_hash", String(255), nullable=True),
     Column("created_at", TZ, nullable=False),
     Column("updated_at", TZ, nullable=False),
+    Column("anonymised_at", TZ, nullable=True),  # by the retention policy (0009)
 )
 
 tickets = Table(
@@ -114,6 +118,7 @@ tickets = Table(
     Column("transaction_refs", JSON, nullable=False, default=list),
     Column("escalation_level", SmallInteger, nullable=False, default=0),
     Column("version", Integer, nullable=False, default=1),
+    Column("anonymised_at", TZ, nullable=True),  # by the retention policy (0009)
     # "agent": the player waits on us; "player": we wait on the player; None: finished.
     Column("waiting_on", String(8), nullable=True),
     # Since when the ticket has waited on `waiting_on` (the work order's "time waited").
@@ -122,6 +127,19 @@ tickets = Table(
     Column("updated_at", TZ, nullable=False),
     Column("last_message_at", TZ, nullable=True),
     Column("message_count", Integer, nullable=False, default=0),
+    # SLA (migration 0007): the policy version the ticket was opened under, a shift lead's
+    # target overrides, the clock's last computed snapshot (projected to "now" when read),
+    # its state, earliest due time, and when the SLA job must look at it next.
+    Column("sla_policy", String(64), nullable=True),
+    Column("sla_overrides", JSON, nullable=True),
+    Column("sla", JSON, nullable=True),
+    Column("sla_state", String(16), nullable=True),
+    Column("sla_due_at", TZ, nullable=True),
+    Column("sla_next_at", TZ, nullable=True),
+    # Since when the ticket is in its queue (a functional escalation chain starts then) and
+    # the stop-list factors present on it (code -> ISO time since).
+    Column("queue_since", TZ, nullable=True),
+    Column("factors", JSON, nullable=True),
     # The queue view: one queue's open tickets in work order, read top-down by keyset.
     Index(
         "ix_tickets_work_order",
@@ -137,7 +155,52 @@ tickets = Table(
     Index("ix_tickets_player", "player_id", "is_open"),
     Index("ix_tickets_assignee", "assignee_id", "is_open"),
     Index("ix_tickets_status", "status"),
+    # The SLA job reads tickets in order of the next instant their clock changes.
+    Index("ix_tickets_sla_next", "sla_next_at"),
     sqlite_autoincrement=True,
+)
+
+# What the SLA clock and the escalation ladder are computed from: the ticket's history as
+# events (created, messages by kind, status changes, exemptions, manual escalations). A player
+# message's text is read from `messages` (stop-phrases), so it is not stored twice.
+ticket_events = Table(
+    "ticket_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False),
+    Column("at", TZ, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("status", String(32), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("level", SmallInteger, nullable=True),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=True),
+    Index("ix_ticket_events_ticket", "ticket_id", "id"),
+)
+
+# Every warning, breach and escalation step that fired, once: the key is the clock instance
+# (kind and start of its cycle) and the event, so neither a replay nor a restart fires twice.
+clock_firings = Table(
+    "clock_firings",
+    metadata,
+    Column("ticket_id", Id, nullable=False, primary_key=True),
+    Column("clock", String(48), nullable=False, primary_key=True),
+    Column("started_at", String(40), nullable=False, primary_key=True),
+    Column("event", String(24), nullable=False, primary_key=True),
+    Column("due_at", TZ, nullable=False),
+    Column("fired_at", TZ, nullable=False),
+    Column("late_s", Integer, nullable=False, default=0),
+)
+
+# SLA policies loaded through the admin API, by version (the shipped defaults are a file).
+sla_policies = Table(
+    "sla_policies",
+    metadata,
+    Column("version", String(64), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("created_at", TZ, nullable=False),
+    Column("created_by", String(64), nullable=True),
+    Column("current", Boolean, nullable=False, default=False),
 )
 
 messages = Table(
@@ -170,6 +233,7 @@ attachments = Table(
     Column("sha256", String(64), nullable=False),
     Column("uploaded_by", Id, ForeignKey("users.id"), nullable=True),
     Column("created_at", TZ, nullable=False),
+    Column("anonymised_at", TZ, nullable=True),  # blob deleted by the retention policy (0009)
 )
 
 # The change log: one row per change, `seq` global and in commit order. Seqs are handed out

@@ -63,6 +63,11 @@ def get(conn: Connection, ticket_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def get_many(conn: Connection, ticket_ids: list[int]) -> list[dict[str, Any]]:
+    q = _joined().where(tickets.c.id.in_(ticket_ids)).order_by(tickets.c.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
 def update_ticket(conn: Connection, ticket_id: int, values: dict[str, Any]) -> None:
     conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(**values))
 

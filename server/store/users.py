@@ -120,3 +120,30 @@ def revoke_all_sessions(conn: Connection, user_id: int, now: datetime) -> list[s
             .values(revoked_at=now)
         )
     return hashes
+
+
+def start_totp_enrolment(conn: Connection, user_id: int, secret: str, now: datetime) -> None:
+    """Keep a new secret aside; the active one (if any) stays until the new one is confirmed."""
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(totp_pending_secret=secret, totp_pending_at=now)
+    )
+
+
+def confirm_totp_enrolment(conn: Connection, user_id: int, secret: str) -> bool:
+    """Make the pending secret the active one, if it is still the one pending."""
+    res = conn.execute(
+        update(users)
+        .where(users.c.id == user_id, users.c.totp_pending_secret == secret)
+        .values(totp_secret=secret, totp_pending_secret=None, totp_pending_at=None)
+    )
+    return res.rowcount > 0
+
+
+def remove_totp(conn: Connection, user_id: int) -> None:
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(totp_secret=None, totp_pending_secret=None, totp_pending_at=None)
+    )

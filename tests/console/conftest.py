@@ -80,6 +80,10 @@ def temp_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fi
     keyring.set_keyring(previous)
 
 
+ATTACHMENT_CAP = 64 * 1024
+"""The console tests' server takes attachments up to 64 KiB (so a 413 needs no big file)."""
+
+
 class LiveServer:
     def __init__(self, db_url: str, data_dir: Path) -> None:
         self.db_url = db_url
@@ -94,7 +98,12 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> LiveServer:
-        settings = Settings(db=self.db_url, data_dir=str(self.data_dir), sse_heartbeat_seconds=1.0)
+        settings = Settings(
+            db=self.db_url,
+            data_dir=str(self.data_dir),
+            sse_heartbeat_seconds=1.0,
+            attachment_max_bytes=ATTACHMENT_CAP,
+        )
         config = uvicorn.Config(
             create_app(settings, migrate=False),
             host="127.0.0.1",
@@ -158,6 +167,7 @@ def live_server(sqlite_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     add_user(sqlite_url, "maria")
     add_user(sqlite_url, "oleg")
     add_user(sqlite_url, "lead", role="shift_lead")
+    add_user(sqlite_url, "cora", role="compliance", queues=[])
     server = LiveServer(sqlite_url, tmp_path / "server-data").start()
     yield server
     server.stop()

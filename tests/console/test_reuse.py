@@ -124,7 +124,7 @@ def test_live_change_moves_only_that_row(tmp_path: Path) -> None:
                 await pilot.pause()
                 assert table.ids == screen.visible_ids()  # same as a full rebuild
             assert table.ids == [3, 2]
-            rows = dict((q, n) for q, _, n in screen._queue_rows())
+            rows = {row[0]: row[2] for row in screen._queue_rows()}
             assert rows["__all__"] == 2 and rows["__unassigned__"] == 1 and rows["l1"] == 2
 
     run(scenario())

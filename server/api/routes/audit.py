@@ -13,6 +13,7 @@ from ...domain.permissions import Perm
 from ...store import audit as audit_store
 from ..deps import CurrentActor, State
 from ..responses import json_response
+from ..schemas import AuditPage, ErrorOut
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -24,7 +25,9 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("")
+@router.get(
+    "", response_model=AuditPage, responses={c: {"model": ErrorOut} for c in (401, 403, 422)}
+)
 async def list_audit(
     state: State,
     actor: CurrentActor,

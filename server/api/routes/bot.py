@@ -12,7 +12,7 @@ from starlette.responses import Response
 from ...bot import classify
 from ..deps import CurrentActor, State
 from ..responses import json_response
-from ..schemas import ErrorOut, Strict, Text
+from ..schemas import ClassifyOut, ErrorOut, Strict, Text
 
 router = APIRouter(prefix="/api/v1/bot", tags=["bot"])
 
@@ -23,6 +23,7 @@ class ClassifyIn(Strict):
 
 @router.post(
     "/classify",
+    response_model=ClassifyOut,
     responses={c: {"model": ErrorOut} for c in (400, 401, 422)},
 )
 async def classify_text(payload: ClassifyIn, state: State, actor: CurrentActor) -> Response:

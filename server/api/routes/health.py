@@ -13,18 +13,23 @@ from ..deps import State
 from ..errors import error_response
 from ..metrics import refresh_gauges
 from ..responses import json_response
+from ..schemas import ErrorOut, HealthOut, ReadyOut
 
 router = APIRouter(tags=["health"])
 _OK = b'{"status":"ok"}'
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=HealthOut)
 async def healthz() -> Response:
     """Liveness: the process answers. Touches no database."""
     return Response(_OK, media_type="application/json")
 
 
-@router.get("/readyz", responses={503: {"description": "database not answering"}})
+@router.get(
+    "/readyz",
+    response_model=ReadyOut,
+    responses={503: {"model": ErrorOut, "description": "database not answering"}},
+)
 async def readyz(state: State) -> Response:
     """Readiness: the database answers within 2 seconds."""
     try:

@@ -26,6 +26,7 @@ async def list_queues(state: State, actor: CurrentActor) -> Response:
             c = counts.get(q["name"], {})
             by_status = {k[7:]: v for k, v in c.items() if k.startswith("status:")}
             by_priority = {k[9:]: v for k, v in c.items() if k.startswith("priority:")}
+            by_sla = {k[4:]: v for k, v in c.items() if k.startswith("sla:")}
             out.append(
                 {
                     "name": q["name"],
@@ -36,6 +37,7 @@ async def list_queues(state: State, actor: CurrentActor) -> Response:
                     "open_count": sum(by_status.values()),
                     "by_status": by_status,
                     "by_priority": by_priority,
+                    "by_sla": by_sla,
                 }
             )
         return out

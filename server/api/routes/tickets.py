@@ -18,14 +18,18 @@ from ...domain.errors import Invalid, NotFound
 from ...domain.permissions import Perm, queue_in_scope, sees_host_tickets
 from ...domain.phishing import ensure_not_phishing
 from ...domain.pii import mask_pii
+from ...domain.retention import Anonymised
 from ...domain.values import Priority, Status
+from ...services import audit, sla
 from ...services import tickets as ticket_service
 from ...services.players import SENSITIVE_FIELDS, hash_code_word
+from ...services.privacy import audit_read
 from ...services.tickets import player_id_for
 from ...store import attachments as attachment_store
 from ...store import messages as message_store
 from ...store import tickets as ticket_store
 from ...store import users as user_store
+from ...store.database import utcnow
 from ...store.rows import aware
 from ..deps import CurrentActor, State
 from ..errors import BadRequest, PayloadTooLarge, PreconditionRequired
@@ -187,7 +191,9 @@ async def list_tickets(
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = _encode_cursor(order, ticket_store.keyset(rows[-1], order)) if more else None
-        return {"items": [shapes.ticket(r) for r in rows], "next_cursor": next_cursor}
+        now = utcnow()
+        items = [sla.ticket_json(r, now) for r in rows]
+        return {"items": items, "next_cursor": next_cursor}
 
     return json_response(await state.db.read(read))
 
@@ -294,6 +300,12 @@ async def retract_message(
     )
 
 
+def _audited(row: dict[str, Any]) -> dict[str, Any]:
+    """What the audit trail says about an attachment: which file, on which ticket."""
+    keys = ("ticket_id", "filename", "content_type", "size", "sha256")
+    return {k: row[k] for k in keys}
+
+
 _FILENAME = re.compile(r"^[^/\\\x00-\x1f]{1,255}$")
 
 
@@ -357,6 +369,7 @@ async def upload_attachment(
         attachment_id = attachment_store.insert_attachment(ctx.conn, values)
         out = shapes.attachment({**values, "id": attachment_id})
         ctx.record("attachment", attachment_id, "create", out, ticket_service.scope_of(row))
+        audit(ctx, actor, "attachment.upload", "attachment", attachment_id, after=_audited(values))
         return out
 
     fingerprint_body = f"{filename}\n{content_type}\n{sha}\n{message_id}".encode()
@@ -369,6 +382,7 @@ async def upload_attachment(
     responses={
         **ERRORS,
         200: {"content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+        410: {"model": ErrorOut, "description": "deleted by the retention policy"},
     },
 )
 async def download_attachment(
@@ -385,9 +399,16 @@ async def download_attachment(
     row = await state.db.read(read)
     if row is None:
         raise NotFound(f"attachment {attachment_id} does not exist")
+    if row["anonymised_at"] is not None:
+        raise Anonymised(
+            f"the file of attachment {attachment_id} was deleted by the retention policy",
+            {"anonymised_at": aware(row["anonymised_at"])},
+        )
     path = state.blobs.path_for(row["sha256"])
     if not path.is_file():
         raise NotFound(f"the file of attachment {attachment_id} is missing on the server")
+    read = _audited(row)
+    await audit_read(state.db, actor, "attachment.download", "attachment", attachment_id, read)
     return FileResponse(
         path,
         media_type=row["content_type"],

@@ -1,0 +1,1 @@
+"""Connectors to systems outside the desk: the casino's payments/CRM backend."""

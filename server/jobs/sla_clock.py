@@ -1,0 +1,173 @@
+"""The SLA job: fires warnings, breaches and escalation steps when they fall due.
+
+Driven by due times, not by scanning: every ticket stores ``sla_next_at`` (the next instant its
+clock changes) under an index. The job sleeps until the earliest of them, or until a committed
+ticket change pokes it (a write may have brought a due time nearer), reads the tickets that are
+due by that index, and reconciles them in one write (``services.sla.reconcile_due``). Firings
+are keyed and stored in the same transaction, so a restart never fires twice; what fell due
+while the server was down is fired at start-up, marked late.
+
+With PostgreSQL and several server processes exactly one runs the clock: the holder of a
+session-level advisory lock. When it dies its session ends, the lock is free, and another
+process (retrying every ``leader_retry_s``) takes over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from sqlalchemy import Connection, text
+
+from ..domain.ticket_clock import Firing
+from ..services import sla as sla_service
+from ..store import clock as clock_store
+from ..store.database import Database, utcnow
+from ..store.engine import make_engine
+
+log = logging.getLogger(__name__)
+
+# The advisory lock's key: any constant that other tools are unlikely to use.
+LEADER_LOCK_KEY = 0x5A5C_10C4
+LATENESS = Histogram(
+    "agent_console_sla_firing_lateness_seconds",
+    "How long after its due time a warning, breach or escalation step fired",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600),
+)
+FIRED = Counter("agent_console_sla_firings", "Warnings, breaches and escalation steps fired")
+TICKS = Counter("agent_console_sla_ticks", "SLA job steps that reconciled due tickets")
+
+
+class SlaClock:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        batch: int = 1000,
+        max_sleep_s: float = 1.0,
+        min_gap_s: float = 0.02,
+        leader_retry_s: float = 2.0,
+    ) -> None:
+        self.db = db
+        self.batch = batch
+        # Upper bound on a sleep: due times written by another process, which does not poke.
+        self.max_sleep_s = max_sleep_s
+        # Pokes closer together than this are taken as one (a burst of writes).
+        self.min_gap_s = min_gap_s
+        self.leader_retry_s = leader_retry_s
+        self.is_leader = False
+        self.lateness: list[float] = []  # seconds late of each firing, newest last (bench)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._lock_conn: Connection | None = None
+        self._lock_engine: Any = None
+
+    # -- life cycle --------------------------------------------------------------------
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="sla-clock")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        await asyncio.to_thread(self._release)
+
+    def poke(self) -> None:
+        """A ticket changed: its due time may now be earlier than the planned wake-up."""
+        self._wake.set()
+
+    # -- leadership ----------------------------------------------------------------------
+    def _try_lead(self) -> bool:
+        if self.db.sqlite:
+            return True  # one server process per SQLite file
+        if self._lock_conn is not None:
+            try:
+                self._lock_conn.execute(text("SELECT 1"))
+                return True
+            except Exception:
+                log.warning("lost the SLA job's lock connection; standing down")
+                self._release()
+                return False
+        if self._lock_engine is None:
+            self._lock_engine = make_engine(self.db.url, pool_size=1)
+        conn = self._lock_engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar()
+        conn.commit()
+        if got:
+            self._lock_conn = conn
+            log.info("this process runs the SLA clock")
+            return True
+        conn.close()
+        return False
+
+    def _release(self) -> None:
+        if self._lock_conn is not None:
+            with contextlib.suppress(Exception):
+                self._lock_conn.close()
+            self._lock_conn = None
+        if self._lock_engine is not None:
+            self._lock_engine.dispose()
+            self._lock_engine = None
+        self.is_leader = False
+
+    # -- the loop ------------------------------------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            try:
+                self.is_leader = await asyncio.to_thread(self._try_lead)
+                if not self.is_leader:
+                    await asyncio.sleep(self.leader_retry_s)
+                    continue
+                await self.step()
+                await self._sleep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("SLA job step failed; retrying in 1 s")
+                await asyncio.sleep(1.0)
+
+    async def step(self) -> int:
+        """Reconcile every ticket due by now (in batches); returns how many."""
+        total = 0
+        while True:
+            nxt = await self.db.read(clock_store.next_due)
+            if nxt is None or nxt > utcnow():
+                return total
+            done, firings = await self.db.write(
+                lambda ctx: sla_service.reconcile_due(ctx, self.batch)
+            )
+            self._observe(firings)
+            total += done
+            if done < self.batch:
+                return total
+
+    def _observe(self, firings: list[Firing]) -> None:
+        if not firings:
+            return
+        TICKS.inc()
+        committed = time.time()  # lateness as a console sees it: commit time − due time
+        for f in firings:
+            late = max(0.0, committed - f.due_at.timestamp())
+            LATENESS.observe(late)
+            FIRED.inc()
+            self.lateness.append(late)
+        if len(self.lateness) > 100_000:
+            del self.lateness[:50_000]
+
+    async def _sleep(self) -> None:
+        self._wake.clear()  # before reading: a poke from now on is not lost
+        nxt = await self.db.read(clock_store.next_due)
+        delay = self.max_sleep_s
+        if nxt is not None:
+            delay = min(delay, max(0.0, (nxt - utcnow()).total_seconds()))
+        if delay > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+            if self._wake.is_set():
+                await asyncio.sleep(self.min_gap_s)
