@@ -62,6 +62,7 @@ class SlaClock:
         self.is_leader = False
         self.lateness: list[float] = []  # seconds late of each firing, newest last (bench)
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._lock_conn: Connection | None = None
         self._lock_engine: Any = None
@@ -71,6 +72,8 @@ class SlaClock:
         self._task = asyncio.create_task(self._run(), name="sla-clock")
 
     async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -118,7 +121,7 @@ class SlaClock:
 
     # -- the loop ------------------------------------------------------------------------
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 self.is_leader = await asyncio.to_thread(self._try_lead)
                 if not self.is_leader:
@@ -167,7 +170,10 @@ class SlaClock:
         if nxt is not None:
             delay = min(delay, max(0.0, (nxt - utcnow()).total_seconds()))
         if delay > 0:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that
+            # lands as the wait ends, and the job would then outlive the server's shutdown.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
             if self._wake.is_set():
                 await asyncio.sleep(self.min_gap_s)
