@@ -263,7 +263,7 @@ def main() -> int:
         report.target("SLA tick, 1M open / 10k due per minute (p99)", p99, 50, "ms", higher=False)
         report.ratio("tick p99", p99, "empty tick p50", base, "ms")
 
-        with Server(label="sla", keep=args.keep) as srv:
+        with Server(label="sla", keep=args.keep, role="admin") as srv:
             machine = MachineMeter(srv.pid).start()
             with phase(f"{args.rate:.0f} writes/s for {args.load_seconds:.0f} s, then 22 s"):
                 res = run_async(load_and_collect(srv, args.load_seconds, args.rate))
