@@ -80,10 +80,6 @@ def feed(client: TestClient, entity: str) -> list[dict[str, Any]]:
     return [c for c in r.json()["changes"] if c["entity"] == entity]
 
 
-def iso(t: datetime) -> datetime:
-    return t
-
-
 def due(ticket: dict[str, Any], kind: str) -> datetime | None:
     value = ticket["sla"][f"{kind}_due_at"]
     return None if value is None else datetime.fromisoformat(value)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from .calendars import Calendar, business_time_between
@@ -312,12 +312,3 @@ def escalation_view(snapshot: Mapping[str, Any] | None) -> dict[str, Any] | None
         "handoff": e["handoff"],
         "tracks": e["tracks"],
     }
-
-
-def rounded_eta(eta: datetime | None, now: datetime, step: timedelta) -> datetime | None:
-    """The ETA to tell a player: never in the past, rounded up to ``step``."""
-    if eta is None:
-        return None
-    t = max(eta, now)
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    return epoch + math.ceil((t - epoch) / step) * step

@@ -76,15 +76,6 @@ def add_firings(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(insert(clock_firings), list(rows))
 
 
-def firings_for(conn: Connection, ticket_id: int) -> list[dict[str, Any]]:
-    q = (
-        select(clock_firings)
-        .where(clock_firings.c.ticket_id == ticket_id)
-        .order_by(clock_firings.c.due_at)
-    )
-    return [dict(r) for r in conn.execute(q).mappings()]
-
-
 def due_ticket_ids(conn: Connection, now: datetime, limit: int) -> list[int]:
     """Tickets whose clock changes at or before ``now``, earliest first (an index range)."""
     q = (
