@@ -121,6 +121,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def loads_many(texts: list[str]) -> list[Any]:
+    """Decodes many JSON documents in one call. The decoder shares the key strings of one
+    call between all the objects it makes, so 10,000 tickets (each with ~60 keys, counting
+    the nested `sla` and `escalation` objects) hold one copy of each key instead of 10,000:
+    ~25 MB less, and faster than a call per document."""
+    if not texts:
+        return []
+    return json.loads("[" + ",".join(texts) + "]")  # type: ignore[no-any-return]
+
+
 class Cache:
     def __init__(self, path: str | Path | None) -> None:
         self.path = Path(path) if path else None
@@ -288,8 +298,7 @@ class Cache:
 
     def tickets(self, *, open_only: bool = True) -> list[dict[str, Any]]:
         sql = "SELECT data FROM tickets" + (" WHERE is_open = 1" if open_only else "")
-        loads = json.loads
-        return [loads(r[0]) for r in self.db.execute(sql).fetchall()]
+        return loads_many([r[0] for r in self.db.execute(sql).fetchall()])
 
     def tickets_by_ids(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         ids = list(ids)
@@ -297,10 +306,11 @@ class Cache:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for tid, data in self.db.execute(
+            rows = self.db.execute(
                 f"SELECT id, data FROM tickets WHERE id IN ({marks})", chunk
-            ).fetchall():
-                out[tid] = json.loads(data)
+            ).fetchall()
+            for (tid, _), t in zip(rows, loads_many([r[1] for r in rows]), strict=True):
+                out[tid] = t
         return out
 
     def player_tickets(self, external_id: str, open_only: bool = True) -> list[dict[str, Any]]:

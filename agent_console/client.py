@@ -319,6 +319,43 @@ class ApiClient:
         )
         return r.json()
 
+    async def download_attachment(self, attachment_id: int, target: Any) -> dict[str, Any]:
+        """Streams an attachment's file into `target` (a binary file object); returns
+        {"size", "sha256" (what the server said), "content_type"}. 404: no such file (or
+        not in your queues); 410 (`ApiError`): deleted by the retention policy."""
+        try:
+            async with self.http.stream(
+                "GET", f"{API}/attachments/{attachment_id}", headers=self._headers()
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    self._raise_for(response)
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    target.write(chunk)
+                    size += len(chunk)
+                return {
+                    "size": size,
+                    "sha256": response.headers.get("X-Content-SHA256"),
+                    "content_type": response.headers.get("Content-Type"),
+                }
+        except httpx.TransportError as exc:
+            raise Offline(f"cannot reach {self.base_url}: {type(exc).__name__}") from exc
+
+    # -- knowledge base ---------------------------------------------------------------------
+    async def kb_articles(
+        self, q: str | None = None, lang: str | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Knowledge-base articles: with `q`, the best matches first (each with a `score`);
+        without, all of them. `lang` (2-3 letters) keeps one language."""
+        params: dict[str, Any] = {"limit": limit}
+        if q and q.strip():
+            params["q"] = q.strip()
+        if lang:
+            params["lang"] = lang
+        r = await self.request("GET", f"{API}/kb/articles", params=params)
+        return list(r.json()["items"])
+
     # -- audit ------------------------------------------------------------------------------
     async def audit(self, **filters: Any) -> dict[str, Any]:
         """One page of the audit trail: {"items": [...], "last_id"}; filters `entity`,

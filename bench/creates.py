@@ -229,6 +229,15 @@ def verify(db_file: Path, ids: list[int], n_ok: int, connections: int, wrk_phase
             "idempotency_keys": q("SELECT count(*) FROM idempotency_keys"),
             "players": q("SELECT count(*) FROM players"),
             "changes": q("SELECT count(*) FROM changes"),
+            "ticket_creates": q(
+                "SELECT count(*) FROM changes WHERE entity = 'ticket' AND op = 'create'"
+            ),
+            "message_creates": q(
+                "SELECT count(*) FROM changes WHERE entity = 'message' AND op = 'create'"
+            ),
+            "player_creates": q(
+                "SELECT count(*) FROM changes WHERE entity = 'player' AND op = 'create'"
+            ),
             "max_seq": q("SELECT coalesce(max(seq), 0) FROM changes"),
             "counter": q("SELECT last_seq FROM change_counter WHERE id = 1"),
         }
@@ -424,8 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     report.check(
         "one message per ticket; change log complete",
         v["messages"] == v["tickets"]
-        and v["changes"] == 2 * v["tickets"] + v["players"] == v["max_seq"] == v["counter"],
-        f"{v['messages']} messages, {v['changes']} changes, {v['players']} players",
+        and v["ticket_creates"] == v["tickets"]
+        and v["message_creates"] == v["messages"]
+        and v["player_creates"] == v["players"]
+        and v["changes"] == v["max_seq"] == v["counter"],
+        f"{v['messages']} messages, {v['changes']} changes ({v['ticket_creates']} ticket, "
+        f"{v['message_creates']} message, {v['player_creates']} player creates; the rest: "
+        f"SLA job and prediction), {v['players']} players",
     )
     for ph_ in (base, cr):
         if ph_.machine is not None:

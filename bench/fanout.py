@@ -43,6 +43,7 @@ from .common import (
     base_parser,
     exit_code,
     fmt_lat,
+    http_request_sync,
     phase,
     print_machine,
     proc_rss_mib,
@@ -384,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
             )
 
         print(f"server pid {pid} on port {srv.port}, db {srv.db_file}")
+        # The consoles' user is away: its streams must not route the tickets to it (each
+        # create then makes exactly its own changes; routing has bench/routing.py).
+        away = b'{"presence": "away"}'
+        hj = {**srv.auth(), "Content-Type": "application/json"}
+        assert http_request_sync(srv.port, "PUT", "/api/v1/agents/me/presence", away, hj)[0] == 200
         sample("server started")
         with phase(
             f"baseline: 1 console, {args.rate:.0f} writes/s for {args.baseline_duration:.0f} s"

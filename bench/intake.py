@@ -1,6 +1,6 @@
 """Player messages through the whole intake pipeline, against `GET /healthz` as the baseline.
 
-    python -m bench.intake [--duration 15] [--connections 16] [--rate 200]
+    python -m bench.intake [--duration 15] [--connections 16] [--rate 200] [--profile]
 
 One server process (SQLite, `--log-level warning`), a fresh temp database with the starter
 knowledge base and an integration key, and the fake payments backend as a child process
@@ -12,8 +12,10 @@ user (so the per-user rate limit does not fire) with its own channel message id.
   2. baseline: `GET /healthz`, closed loop, same connection count;
   3. capacity: `POST /api/v1/intake/messages`, closed loop: messages/s, p50/p99;
   4. sustained: the same at a fixed `--rate` (open schedule): achieved rate, p50/p99;
-  5. checks: every message answered 200; the server stops and the database is checked
-     (one receipt per message, every ticket the answers named exists).
+  5. (--profile) a further capacity phase under `py-spy record --gil`, summarized;
+  6. checks: every message answered 200; the server stops and the database is checked
+     (one receipt per message, every ticket the answers named exists, every answer the bot
+     gave without a ticket is in the intake log).
 
 Target (issue 7): 200 messages/s sustained through the whole pipeline on SQLite.
 The load generator is `bench/httpraw.py` (raw asyncio HTTP, requests pre-encoded); its CPU
@@ -54,6 +56,7 @@ from .common import (
     summarize_ms,
     warn_if_generator_busy,
 )
+from .profile import py_spy_path, start_record, summarize
 
 HELDOUT = ROOT / "tests" / "data" / "bot" / "heldout.jsonl"
 KEY_RE = re.compile(r"API key \(send as 'X-API-Key'; shown only now\): (\S+)")
@@ -73,6 +76,7 @@ class Load:
         self.nonce = nonce
         self.outcomes: Counter[str] = Counter()
         self.tickets: set[int] = set()
+        self.untracked = 0  # answers that made no ticket: in the intake log
         self.bad: list[tuple[int, bytes]] = []
 
     def make(self, ci: int, i: int) -> bytes:
@@ -95,6 +99,8 @@ class Load:
         self.outcomes[out["outcome"]] += 1
         if out.get("ticket"):
             self.tickets.add(out["ticket"]["id"])
+        else:
+            self.untracked += 1
 
 
 async def paced(
@@ -162,6 +168,7 @@ def verify(db_file: Path, ok_count: int, tickets: set[int]) -> dict[str, Any]:
         receipts = con.execute("SELECT count(*) FROM intake_receipts").fetchone()[0]
         found = {r[0] for r in con.execute("SELECT id FROM tickets")}
         bot = con.execute("SELECT count(*) FROM messages WHERE kind = 'bot'").fetchone()[0]
+        logged = con.execute("SELECT count(*) FROM intake_log").fetchone()[0]
     finally:
         con.close()
     return {
@@ -169,7 +176,33 @@ def verify(db_file: Path, ok_count: int, tickets: set[int]) -> dict[str, Any]:
         "ok_responses": ok_count,
         "tickets_missing": len(tickets - found),
         "bot_messages": bot,
+        "intake_log": logged,
     }
+
+
+def profile_phase(
+    srv: Server, port: int, conns: int, duration: float, load: Load, keep: bool
+) -> None:
+    """A capacity phase under `py-spy record --gil`: where the server's CPU goes."""
+    if py_spy_path() is None:
+        print("py-spy is not installed: `.venv/bin/pip install py-spy`; no profile")
+        return
+    with phase(f"profile: {duration:.0f} s of intake messages under py-spy"):
+        out = srv.tmp / "intake-pyspy.txt"
+        rec = start_record(srv.pid, duration, out)
+        time.sleep(0.5)
+        cpu = CpuMeter(srv.pid).start()
+        prof = run_async(
+            httpraw.closed_loop(
+                port, conns, duration, lambda c, i: load.make(c, i + 20_000_000), load.on_response
+            )
+        )
+        cpu.stop()
+        rec.wait(timeout=60)
+        print("  " + line("profiled", prof, cpu) + " (slowed by the sampler)")
+        if out.exists():
+            print(summarize(out))
+            print(f"  raw stacks: {out}" + ("" if keep else " (removed)"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=200.0, help="sustained phase messages/s")
     p.add_argument("--sustained-duration", type=float, default=10.0)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--profile", action="store_true", help="extra capacity phase under py-spy")
+    p.add_argument("--profile-duration", type=float, default=10.0)
     args = p.parse_args(argv)
     info = print_machine()
     report = Report("intake", info)
@@ -234,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                 sus = run_async(paced(port, conns, args.rate, args.sustained_duration, load))
                 cpu2.stop()
                 print("  " + line("sustained", sus, cpu2))
+            if args.profile:
+                profile_phase(srv, port, conns, args.profile_duration, load, args.keep)
             gen_share = cap.cpu_seconds / cap.elapsed if cap.elapsed else 0
             warn_if_generator_busy(report, "the load generator", gen_share, info["cores"])
             srv.stop()
@@ -271,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{v['receipts']} receipts, {v['ok_responses']} measured answers",
     )
     report.check("every ticket named in an answer exists", v["tickets_missing"] == 0)
+    report.check(
+        "every answer without a ticket is in the intake log",
+        v["intake_log"] >= load.untracked,
+        f"{v['intake_log']} log rows, {load.untracked} measured answers without a ticket",
+    )
     report.print()
     report.save(args.json)
     return exit_code(report)

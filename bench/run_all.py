@@ -19,7 +19,7 @@ from typing import Any
 
 from .common import PY, ROOT, print_machine
 
-BENCHMARKS = ["creates", "top50", "delta_sync", "fanout", "intake", "sla_job"]
+BENCHMARKS = ["creates", "top50", "delta_sync", "fanout", "intake", "sla_job", "routing"]
 QUICK = {
     "creates": ["--duration", "5", "--baseline-duration", "3"],
     "top50": ["--requests", "500", "--duration", "4"],
@@ -27,6 +27,7 @@ QUICK = {
     "fanout": ["--duration", "8", "--baseline-duration", "3"],
     "intake": ["--duration", "5", "--baseline-duration", "3", "--sustained-duration", "5"],
     "sla_job": ["--tickets", "200000", "--due", "2000", "--load-seconds", "10"],
+    "routing": ["--decisions", "5000"],
 }
 
 

@@ -200,7 +200,12 @@ def banner(base: str, url: str, tickets: int, traffic: bool) -> str:
             "[bold]admin[/] / demo (admin); also aigerim, bat, emre, nikos, shirin (L1), "
             "oleksii (L2), sofia (payments), chloe, arman (VIP hosts): password demo",
             "  live traffic: "
-            + ("simulated players write every few seconds (below)" if traffic else "off"),
+            + (
+                "simulated players write every few seconds (below); new messages go "
+                "through the intake door, where the bot answers or hands off"
+                if traffic
+                else "off"
+            ),
             "",
             "Try it (paste into a shell):",
             f"  {token}",
@@ -252,7 +257,12 @@ async def serve(args: argparse.Namespace, url: str, tickets: int, bot_password: 
             err.print(intake_hint(base, intake_key, payments_url), highlight=False, soft_wrap=True)
             if not args.no_traffic:
                 traffic = Traffic(
-                    base, BOT_USERNAME, bot_password, seed=args.seed, interval=args.interval
+                    base,
+                    BOT_USERNAME,
+                    bot_password,
+                    seed=args.seed,
+                    interval=args.interval,
+                    intake_key=intake_key,  # new player messages through the intake door
                 )
                 traffic_task = asyncio.create_task(traffic.run())
         await serving

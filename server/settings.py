@@ -66,7 +66,7 @@ class Settings:
     intake_ip_messages_per_minute: int = 60
     # Links and media only after this many meaningful messages (or a verified identity).
     intake_trusted_after: int = 3
-    # A player writing again this soon after a bot answer goes back onto that ticket.
+    # A hand-off this soon after the bot's answers carries that conversation onto the ticket.
     intake_reopen_minutes: float = 30.0
     # Where money-missing, payment-failed and security hand-offs go (empty: default queue).
     intake_payments_queue: str = "payments"
@@ -88,9 +88,35 @@ class Settings:
     sla_policy_file: str = ""
     # Run the SLA job in this process (with PostgreSQL, one process at a time runs it anyway).
     sla_job: bool = True
+    # Breach prediction: every this many seconds the SLA job flags waiting tickets that will
+    # breach at the queue's pace (agents online, recent answer times). 0: off.
+    sla_predict_seconds: float = 30.0
+    # Automation: a ticket waiting on the player's clarification gets the bot's reminder after
+    # this many hours (delivered outside the player's quiet hours unless P1), and is resolved
+    # automatically this many hours after the reminder was due. 0 turns each off.
+    automation_remind_hours: float = 24.0
+    automation_resolve_hours: float = 48.0
+    # Answer time assumed for a queue until it has answered 5 tickets in the last 6 hours.
+    sla_predict_default_minutes: float = 10.0
     # Retention: closed tickets last changed more than this many days ago are anonymised
     # (daily inside the server, or `agent-console-server retention run`). 0: off.
     retention_days: int = 0
+    # -- routing (issue 5): who gets a new ticket --------------------------------------------
+    # Route new unassigned tickets to available agents (presence online, load < capacity).
+    routing: bool = True
+    # Per-queue strategy, "QUEUE=STRATEGY" (least_loaded, most_experienced, cheapest_first); a
+    # queue's regional queues (l1-ru) follow it. Others: routing_default_strategy.
+    routing_strategies: tuple[str, ...] = ()
+    routing_default_strategy: str = "least_loaded"
+    # Languages to try, in order, when nobody available speaks the ticket's language.
+    routing_language_fallback: tuple[str, ...] = ()
+    # An assignee without a public reply this long after the assignment (business time on the
+    # queue's calendar) loses the ticket; it is routed again without them. 0: no timeout.
+    routing_assignment_timeout_minutes: float = 10.0
+    # How often each process rebuilds its agent pool from the database (other processes' writes).
+    routing_resync_seconds: float = 30.0
+    # Waiting tickets routed at most at once when an agent comes online or frees capacity.
+    routing_waiting_batch: int = 50
 
     @property
     def data_path(self) -> Path:

@@ -44,6 +44,10 @@ def ticket(row: dict[str, Any]) -> dict[str, Any]:
         "last_message_at": aware(row["last_message_at"]),
         "message_count": row["message_count"],
         "allowed_transitions": ALLOWED[status],
+        # Set: the retention policy anonymised this closed ticket (subject, texts, files).
+        "anonymised_at": aware(row.get("anonymised_at")),
+        # the bot's follow-up once asked: {"state","csat","nps","asked_at","answered_at"}
+        "feedback": row.get("feedback"),
     }
 
 
@@ -75,6 +79,8 @@ def attachment(row: dict[str, Any]) -> dict[str, Any]:
         "sha256": row["sha256"],
         "created_at": aware(row["created_at"]),
         "url": f"/api/v1/attachments/{row['id']}",
+        # Set: the retention policy deleted the file (the metadata stays).
+        "anonymised_at": aware(row.get("anonymised_at")),
     }
 
 

@@ -111,9 +111,13 @@ def test_intake_answers_a_pending_withdrawal_status(desk, payments):
     out = ok(client, key, "what is the status of my withdrawal WD-20202020?", channel_user_id="s1")
     assert out["outcome"] == "answered", out
     assert "WD-20202020" in out["reply"]["text"] and "150 EUR" in out["reply"]["text"]
-    # the agents see what the backend said
-    ticket = client.get(f"/api/v1/tickets/{out['ticket']['id']}", headers=login(client, "lead"))
-    assert any("payments backend" in m["body"] for m in ticket.json()["messages"])
+    # answered by the bot alone: no ticket; a hand-off later carries the answer to the agent
+    assert out["ticket"] is None
+    more = ok(client, key, "I want to talk to a human", channel_user_id="s1")
+    assert more["outcome"] == "ticket_created"
+    ticket = client.get(f"/api/v1/tickets/{more['ticket']['id']}", headers=login(client, "lead"))
+    bots = [m["body"] for m in ticket.json()["messages"] if m["kind"] == "bot"]
+    assert bots[-2] == out["reply"]["text"]
 
 
 def test_intake_hands_off_a_rejected_payment_and_when_the_backend_is_down(desk, payments):

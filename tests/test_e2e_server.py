@@ -153,6 +153,8 @@ def test_event_stream_resumes_exactly_once_in_order(sqlite_url: str, tmp_path: P
         token = server.token()
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=server.url, headers=headers, timeout=10) as client:
+            # Away: her event stream must not route the tickets to her (extra changes).
+            client.put("/api/v1/agents/me/presence", json={"presence": "away"})
             for i in range(10):
                 client.post("/api/v1/tickets", json=_ticket_body(f"first-{i:03d}"))
             first = _read_events(server.url, token, 12)
@@ -182,6 +184,13 @@ def test_two_servers_on_postgresql_stream_each_others_changes(
         b = ServerProcess(url, tmp_path / "b").start()
         servers.append(b)
         token = a.token()
+        # maria's own stream would make her online and route the new tickets to her
+        r = httpx.put(
+            a.url + "/api/v1/agents/me/presence",
+            json={"presence": "away"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert r.status_code == 200, r.text
         got: list[dict[str, Any]] = []
         reader = threading.Thread(target=lambda: got.extend(_read_events(b.url, token, 10)))
         reader.start()
@@ -197,6 +206,43 @@ def test_two_servers_on_postgresql_stream_each_others_changes(
         subjects = [e["data"]["subject"] for e in got if e["entity"] == "ticket"]
         assert subjects == ["via-a-000", "via-a-001", "via-b-000", "via-b-001"]
         assert [e["seq"] for e in got] == sorted(e["seq"] for e in got)
+    finally:
+        for s in servers:
+            s.stop()
+        drop_pg_database(name)
+
+
+def test_a_policy_uploaded_to_one_postgresql_server_reaches_the_other(
+    pg_template: str, tmp_path: Path
+) -> None:
+    """Each process keeps the policies in force in memory: an upload through one reaches the
+    others through the change feed (LISTEN/NOTIFY), without a restart."""
+    from server.domain.sla_policy import DEFAULTS_PATH
+
+    name, url = new_pg_database(pg_template)
+    servers: list[ServerProcess] = []
+    try:
+        r = run_cli("create-user", "root", "--role", "admin", "--password", "pw", "--db", url)
+        assert r.returncode == 0, r.stderr
+        a = ServerProcess(url, tmp_path / "shared").start()
+        servers.append(a)
+        b = ServerProcess(url, tmp_path / "shared").start()
+        servers.append(b)
+        auth = {"Authorization": f"Bearer {a.token('root')}"}
+        source = DEFAULTS_PATH.read_text().replace(
+            'version = "seeds-2026.1"', 'version = "reloaded-1"'
+        )
+        with httpx.Client(headers=auth, timeout=10) as client:
+            r = client.post(a.url + "/api/v1/sla/policies", json={"source": source})
+            assert r.status_code == 201, r.text
+            deadline = time.monotonic() + 10
+            current = None
+            while time.monotonic() < deadline:
+                current = client.get(b.url + "/api/v1/sla/policies").json()["current"]
+                if current == "reloaded-1":
+                    break
+                time.sleep(0.1)
+            assert current == "reloaded-1"
     finally:
         for s in servers:
             s.stop()

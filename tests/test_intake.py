@@ -6,11 +6,17 @@ hand-offs that always reach a person, bad input, protection limits, dedupe, feed
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
+from server.intake.decide import language_queue
 from server.intake.keys import revoke_integration
+from server.services.queues import create_queue
+from server.store.database import Database
+from server.store.tables_intake import intake_log
 
 from .conftest import login
 from .test_intake_support import (  # noqa: F401  (fixtures)
@@ -56,16 +62,23 @@ def test_each_language_gets_an_answer_in_it_or_a_ticket(desk, lang):
     else:
         assert out["outcome"] == "ticket_created"
         assert out["ticket"]["display_number"] in out["reply"]["text"]
-    # every bot message is kept on a ticket: the answer too (resolved by the bot)
-    ticket = client.get(
-        f"/api/v1/tickets/{out['ticket']['id']}", headers=login(client, "lead")
-    ).json()
-    kinds = [m["kind"] for m in ticket["messages"]]
-    assert kinds[0] == "player" and "bot" in kinds
+    lead = login(client, "lead")
+    if out["outcome"] == "answered":
+        # answered by the bot alone: no ticket; the exchange is in the intake log
+        assert out["ticket"] is None
+        log = client.get(
+            "/api/v1/intake/log", params={"player": f"telegram:p-{lang}"}, headers=lead
+        ).json()["items"]
+        assert [(r["outcome"], r["body"], r["reply"]) for r in log] == [
+            ("answered", QUESTIONS[lang], out["reply"]["text"])
+        ]
+        assert log[0]["ticket_id"] is None and log[0]["lang"] == lang
+        return
+    ticket = client.get(f"/api/v1/tickets/{out['ticket']['id']}", headers=lead).json()
+    assert [m["kind"] for m in ticket["messages"]][:1] == ["player"]
     bot = [m for m in ticket["messages"] if m["kind"] == "bot"]
     assert bot[-1]["body"] == out["reply"]["text"]
-    if out["outcome"] == "answered":
-        assert ticket["status"] == "resolved"
+    assert ticket["language"] == lang
 
 
 def _urgent_examples() -> list[dict]:
@@ -214,12 +227,127 @@ def test_channel_message_id_dedupes_and_idempotency_key_replays(desk):
     assert r1.json() == r2.json()
 
 
-def test_smalltalk_greets_and_follow_up_after_a_bot_answer_reopens(desk):
+def test_bot_conversation_is_logged_then_carried_onto_the_ticket_of_a_handoff(desk):
     client, key = desk
-    assert ok(client, key, "hello", channel_user_id="g")["outcome"] == "greeting"
+    lead = login(client, "lead")
+    hello = ok(client, key, "hello", channel_user_id="g")
+    assert hello["outcome"] == "greeting" and hello["ticket"] is None
     answered = ok(client, key, "how does bonus wagering work?", channel_user_id="g")
-    assert answered["outcome"] == "answered"
-    tid = answered["ticket"]["id"]
+    assert answered["outcome"] == "answered" and answered["ticket"] is None
+    # nothing reached the desk so far
+    page = client.get("/api/v1/tickets", headers=lead).json()
+    assert page["items"] == []
     more = ok(client, key, "that did not help, I need a person", channel_user_id="g")
-    assert more["ticket"]["id"] == tid and more["handoff"] is True
-    assert more["ticket"]["status"] == "reopened"
+    assert more["outcome"] == "ticket_created" and more["handoff"] is True
+    ticket = client.get(f"/api/v1/tickets/{more['ticket']['id']}", headers=lead).json()
+    thread = [(m["kind"], m["body"]) for m in ticket["messages"] if m["kind"] != "system"]
+    assert thread == [
+        ("player", "hello"),
+        ("bot", hello["reply"]["text"]),
+        ("player", "how does bonus wagering work?"),
+        ("bot", answered["reply"]["text"]),
+        ("player", "that did not help, I need a person"),
+        ("bot", more["reply"]["text"]),
+    ]
+    assert ticket["status"] == "new" and ticket["subject"].startswith("that did not help")
+    bots = [m for m in ticket["messages"] if m["kind"] == "bot"]
+    assert all(m["author"] == "integration-tg" for m in bots)
+    log = client.get("/api/v1/intake/log", params={"player": "telegram:g"}, headers=lead)
+    assert {r["ticket_id"] for r in log.json()["items"]} == {ticket["id"]}
+    # a stop-phrase in the message that needs a person routes the ticket, even after a chat
+    assert ok(client, key, "hello", channel_user_id="k2")["outcome"] == "greeting"
+    kyc = ok(client, key, "my KYC verification was rejected, I need a person", channel_user_id="k2")
+    assert kyc["outcome"] == "ticket_created" and kyc["ticket"]["queue"] == "l2"
+    # the next hand-off goes onto the open ticket; nothing is carried twice
+    again = ok(client, key, "still waiting for a person please", channel_user_id="g")
+    assert again["outcome"] == "ticket_updated" and again["ticket"]["id"] == ticket["id"]
+    n = len(client.get(f"/api/v1/tickets/{ticket['id']}", headers=lead).json()["messages"])
+    assert n == len(ticket["messages"]) + 2
+
+
+def test_refused_links_stay_in_the_log_and_an_old_conversation_is_not_carried(
+    desk, intake_settings
+):
+    client, key = desk
+    lead = login(client, "lead")
+    refused = ok(client, key, "look at http://free-spins.example now", channel_user_id="r")
+    assert refused["outcome"] == "refused" and refused["ticket"] is None
+    out = ok(client, key, "I want to complain about a rude agent", channel_user_id="r")
+    assert out["outcome"] == "ticket_created"
+    ticket = client.get(f"/api/v1/tickets/{out['ticket']['id']}", headers=lead).json()
+    assert [m["kind"] for m in ticket["messages"] if m["kind"] != "system"] == ["player", "bot"]
+    assert "free-spins" not in str(ticket["messages"])
+    log = client.get("/api/v1/intake/log", params={"player": "telegram:r"}, headers=lead).json()
+    assert [(r["outcome"], r["ticket_id"]) for r in log["items"]] == [("refused", None)]
+    # an agent without pii.read sees the player's words masked
+    masked = ok(client, key, "hi, my card 4111 1111 1111 1111 bonus rules?", channel_user_id="m")
+    assert masked["outcome"] == "answered"
+    agent = login(client, "maria")
+    log = client.get("/api/v1/intake/log", params={"player": "telegram:m"}, headers=agent)
+    item = log.json()["items"][0]
+    assert "4111 1111 1111 1111" not in item["body"]
+    assert (
+        client.get("/api/v1/intake/log", params={"player": "nobody"}, headers=lead).status_code
+        == 404
+    )
+    # a conversation older than intake_reopen_minutes stays in the log only
+    assert ok(client, key, "hello", channel_user_id="old")["outcome"] == "greeting"
+    db = Database(intake_settings.db_url)
+    db.start()
+    try:
+        before = datetime.now(UTC) - timedelta(minutes=intake_settings.intake_reopen_minutes + 1)
+        db.write_sync(lambda ctx: ctx.conn.execute(update(intake_log).values(created_at=before)))
+    finally:
+        db.close()
+    out = ok(client, key, "I want to complain about the slow support", channel_user_id="old")
+    ticket = client.get(f"/api/v1/tickets/{out['ticket']['id']}", headers=lead).json()
+    assert ticket["messages"][0]["body"].startswith("I want to complain")
+
+
+def test_handoffs_of_standard_players_go_to_their_language_queue(desk, intake_settings):
+    client, key = desk
+    db = Database(intake_settings.db_url)
+    db.start()
+    try:
+
+        def queues(ctx):
+            create_queue(ctx, {"name": "l1-ru", "title": "L1 RU", "language": "ru"})
+            create_queue(ctx, {"name": "l1-kz", "title": "L1 KZ", "language": "kk"})
+
+        db.write_sync(queues)
+    finally:
+        db.close()
+    lead = login(client, "lead")
+    ru = ok(client, key, "Хочу пожаловаться на работу поддержки, мне грубили", channel_user_id="ru")
+    assert ru["ticket"]["queue"] == "l1-ru"
+    ticket = client.get(f"/api/v1/tickets/{ru['ticket']['id']}", headers=lead).json()
+    assert ticket["language"] == "ru"
+    kk = ok(client, key, "Қолдау қызметіне шағым түсіргім келеді", channel_user_id="kk")
+    assert kk["classification"]["lang"] == "kk"
+    assert kk["ticket"]["queue"] == "l1-kz"
+    # no queue for the language: the default queue
+    de = ok(client, key, "Ich möchte mich über den Support beschweren", channel_user_id="de")
+    assert de["ticket"]["queue"] == "l1"
+    # money missing: Security/Payments, whatever the language
+    money = ok(client, key, "где мои деньги?? вывод пропал, 5 дней", channel_user_id="ru2")
+    assert money["ticket"]["queue"] == "payments"
+    # a VIP player: the VIP queue
+    r = client.put("/api/v1/players/crm-vip", json={"tier": "vip"}, headers=lead)
+    assert r.status_code == 200, r.text
+    vip = ok(
+        client,
+        key,
+        "Хочу пожаловаться на работу поддержки",
+        channel_user_id="v",
+        player={"external_id": "crm-vip"},
+    )
+    assert vip["ticket"]["queue"] == "vip"
+
+
+def test_language_queue_rule():
+    queues = [("l1-ru", "ru"), ("l1-kz", "kk"), ("l1-xx", None), ("l1-de", None), ("l2-ru", "ru")]
+    assert language_queue(queues, "l1", "ru") == "l1-ru"
+    assert language_queue(queues, "l1", "kk") == "l1-kz"  # by the queue's language
+    assert language_queue(queues, "l1", "de") == "l1-de"  # by name
+    assert language_queue(queues, "l1", "fa") is None
+    assert language_queue(queues, "l2", "ru") == "l2-ru"

@@ -47,11 +47,18 @@ def test_csat_then_nps_in_the_players_language(desk):
     fb = client.get(f"/api/v1/tickets/{tid}/feedback", headers=agent).json()
     assert fb["state"] == "pending"
     # due, and 14:00 UTC is 17:00 in Moscow: asked
+    assert client.get(f"/api/v1/tickets/{tid}", headers=agent).json()["feedback"] is None
+    seq = client.get("/api/v1/changes", params={"limit": 1}, headers=agent).json()["head_seq"]
     assert tick(client, afternoon(2))["asked"] == 1
     ticket = client.get(f"/api/v1/tickets/{tid}", headers=agent).json()
     asked = ticket["messages"][-1]
     assert asked["kind"] == "bot" and "от 1" in asked["body"] and f"#{tid}" in asked["body"]
+    # the bot's own user wrote it, through the same path as every message: on the feed too
+    assert (asked["author"], asked["author_name"]) == ("bot", "Bot")
     assert ticket["status"] == "resolved"
+    assert ticket["feedback"]["state"] == "asked_csat" and ticket["feedback"]["csat"] is None
+    feed = client.get("/api/v1/changes", params={"since": seq}, headers=agent).json()["changes"]
+    assert any(c["entity"] == "message" and c["data"]["id"] == asked["id"] for c in feed)
     assert tick(client, afternoon(2))["asked"] == 0  # asked once only
     # the answers come back through intake; the ticket stays resolved
     out = ok(client, key, "5", **user)
@@ -64,6 +71,16 @@ def test_csat_then_nps_in_the_players_language(desk):
     ticket = client.get(f"/api/v1/tickets/{tid}", headers=agent).json()
     assert ticket["status"] == "resolved"
     assert any(m["body"] == "feedback: CSAT 5/5" for m in ticket["messages"])
+    # the player's answers are the player's messages on the ticket, the bot's replies follow
+    tail = [(m["kind"], m["body"]) for m in ticket["messages"] if m["kind"] != "system"][-4:]
+    assert [k for k, _ in tail] == ["player", "bot", "player", "bot"]
+    assert (tail[0][1], tail[2][1]) == ("5", "9 из 10")
+    fb = ticket["feedback"]
+    assert (fb["state"], fb["csat"], fb["nps"]) == ("done", 5, 9)
+    assert fb["asked_at"] and fb["answered_at"]
+    # lists show it too, from the ticket row
+    page = client.get("/api/v1/tickets", params={"status": "resolved"}, headers=agent).json()
+    assert [t["feedback"]["nps"] for t in page["items"] if t["id"] == tid] == [9]
     # after that, "5" is just a message again
     assert ok(client, key, "5", **user)["outcome"] != "feedback_recorded"
 

@@ -31,6 +31,14 @@ MATRIX = {
     "edit player contact data": (1, 1, 1, 1, 1, 1, 1, 1),
     "set KYC state": (0, 0, 1, 1, 0, 0, 1, 0),
     "see KYC state": (0, 0, 1, 1, 0, 0, 1, 0),
+    # privacy (issue 4): right of access (the whole export) and correction
+    "export player data": (0, 0, 0, 1, 0, 0, 1, 0),
+    "correct player contact data": (1, 1, 1, 1, 1, 1, 1, 1),
+    "correct KYC state": (0, 0, 1, 1, 0, 0, 1, 0),
+    # routing (issue 5): the agent list and one's presence for desk roles; profiles for leads
+    "list agents": (1, 1, 1, 1, 1, 1, 1, 0),
+    "set my presence": (1, 1, 1, 1, 1, 1, 1, 0),
+    "change an agent's profile": (0, 0, 0, 0, 0, 1, 1, 0),
 }
 
 
@@ -73,6 +81,23 @@ def _attempt(client, action, headers, ticket, reply_id):
         assert r.status_code == 200
         r.allowed = r.json()["kyc_state"] is not None  # type: ignore[attr-defined]
         return r
+    if action == "export player data":
+        return client.get("/api/v1/players/pl/export", headers=headers)
+    if action == "correct player contact data":
+        body = {"name": "Pat Lee", "timezone": "Asia/Almaty", "reason": "player asked"}
+        return client.patch("/api/v1/players/pl", json=body, headers=headers)
+    if action == "correct KYC state":
+        body = {"kyc_state": "pending", "reason": "documents re-checked"}
+        return client.patch("/api/v1/players/pl", json=body, headers=headers)
+    if action == "list agents":
+        return client.get("/api/v1/agents", headers=headers)
+    if action == "set my presence":
+        return client.put("/api/v1/agents/me/presence", json={"presence": "away"}, headers=headers)
+    if action == "change an agent's profile":
+        lead = login(client, "lead")
+        listed = client.get("/api/v1/agents", headers=lead).json()["items"]
+        maria_id = next(a["id"] for a in listed if a["username"] == "maria")
+        return client.patch(f"/api/v1/agents/{maria_id}", json={"capacity": 4}, headers=headers)
     raise AssertionError(action)
 
 

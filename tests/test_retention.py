@@ -107,6 +107,14 @@ def test_a_closed_old_ticket_is_anonymised_and_nothing_else(api, settings, desk)
     # The open ticket and the player are untouched.
     live = api.get(f"/api/v1/tickets/{desk['live']}").json()
     assert live["subject"] == "Still open"
+    # `anonymised_at` on every ticket and attachment shape: set here, null on live ones.
+    assert before["anonymised_at"] is None and live["anonymised_at"] is None
+    assert t["anonymised_at"] is not None and meta["anonymised_at"] is not None
+    listed = api.get("/api/v1/tickets", params={"player": "p-1"}).json()["items"]
+    assert {x["id"]: x["anonymised_at"] is not None for x in listed} == {
+        desk["old"]: True,
+        desk["live"]: False,
+    }
     assert api.get("/api/v1/players/p-1").json()["name"] == "Ivan Petrov"
     # Nothing of it is left in the change feed, which carries the anonymisation.
     feed = api.get("/api/v1/changes", params={"since": 0, "limit": 1000})

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from .. import sla_view
 from ..cache import Applied
 from ..commands import Command
 from ..widgets.key_bar import KeyBar
+from ..widgets.queue_list import QueueList
 from ..widgets.status_bar import StatusBar
 from ..widgets.ticket_table import COLUMNS, TicketTable, sort_value
 from .actions import TicketActions
@@ -70,6 +70,7 @@ class QueueScreen(TicketActions, Screen[None]):
         self.sort_reverse = False
         self._search: dict[int, tuple[Any, str]] = {}
         self._last_index = 0
+        self._around: tuple[int | None, int | None] = (None, None)
         # what the list was built from, so a live change moves one row instead of
         # filtering and sorting 10,000 tickets again (see `_update_order`)
         self._order_keys: dict[int, Any] = {}
@@ -78,13 +79,14 @@ class QueueScreen(TicketActions, Screen[None]):
         self._by_queue: Counter[str] = Counter()
         self._by_assignee: Counter[Any] = Counter()
         self._queue_names: list[str] | None = None
-        self._queue_rows_shown: list[tuple[str, str, int]] = []
+        self._queue_rows_shown: list[tuple[str, str, int, tuple[int, int]]] = []
         self._title_shown = ""
         self._health: dict[str, tuple[int, int]] = {}
         self._hstate: dict[int, tuple[tuple[str, ...], int]] = {}
         self._hcounts: dict[str, list[int]] = {}
         self._hheap: list[tuple[float, int]] = []
         self._health_counted = False
+        self._behind = False
 
     @property
     def store(self) -> dict[int, dict[str, Any]]:
@@ -92,7 +94,7 @@ class QueueScreen(TicketActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="queue-body"):
-            yield OptionList(id="queue-list")
+            yield QueueList(id="queue-list")
             with Vertical(id="ticket-pane"):
                 yield Static("", id="list-title")
                 yield TicketTable(self.store, id="tickets")
@@ -109,11 +111,30 @@ class QueueScreen(TicketActions, Screen[None]):
         self.recompute()
         table = self.query_one(TicketTable)
         table.focus()
-        self.set_interval(1.0, self._tick_health)
+        # the health counts move on with the table's 1 s tick: one frame for both
+        table.after_tick = lambda now: self._tick_health()
         self.outbox_changed({e.ticket_id for e in self.app.cache.outbox()})  # type: ignore[attr-defined]
         app: Any = self.app
         if app.first_paint is None:
             self.call_after_refresh(self._painted)
+
+    def _covered(self) -> bool:
+        """True while an opaque screen (the ticket screen) lies over this one: the queue list
+        and the title wait (`_behind`) instead of repainting under it."""
+        if self.query_one(TicketTable).hidden:
+            self._behind = True
+            return True
+        return False
+
+    def on_screen_resume(self) -> None:
+        # back from the ticket screen: what changed while it covered the list, in one frame
+        if not self.is_mounted:
+            return
+        if self._behind:
+            self._behind = False
+            self._fill_queues()
+            self._update_title()
+        self.query_one(TicketTable).shown_again()
 
     def _painted(self) -> None:
         import time
@@ -196,9 +217,10 @@ class QueueScreen(TicketActions, Screen[None]):
         self._update_title()
 
     def _tick_health(self) -> None:
-        if not self.is_current:
+        table = self.query_one(TicketTable)
+        if table.hidden:
             return  # caught up when shown again: the heap keeps what passed meanwhile
-        now = self.query_one(TicketTable).now()
+        now = table.now()
         due: set[int] = set()
         while self._hheap and self._hheap[0][0] <= now:
             due.add(heapq.heappop(self._hheap)[1])
@@ -226,23 +248,15 @@ class QueueScreen(TicketActions, Screen[None]):
         return rows
 
     def _fill_queues(self) -> None:
-        ol = self.query_one("#queue-list", OptionList)
+        if self._covered():
+            return
         rows = self._queue_rows()
-        shown, self._queue_rows_shown = self._queue_rows_shown, rows
-        if rows == shown:
+        if rows == self._queue_rows_shown:
             return
-        existing = [ol.get_option_at_index(i).id for i in range(ol.option_count)]
-        if existing == [r[0] for r in rows]:
-            before = dict(zip(existing, shown, strict=False)) if len(shown) == len(rows) else {}
-            for row in rows:
-                if before.get(row[0]) != row:
-                    ol.replace_option_prompt(row[0], self._queue_prompt(*row[1:]))
-            return
-        highlighted = self.view
-        ol.clear_options()
-        ol.add_options([Option(self._queue_prompt(*r[1:]), id=r[0]) for r in rows])
-        ids = [r[0] for r in rows]
-        ol.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        self._queue_rows_shown = rows
+        self.query_one(QueueList).set_rows(
+            [(r[0], self._queue_prompt(*r[1:])) for r in rows], highlight=self.view
+        )
 
     @staticmethod
     def _queue_prompt(title: str, n: int, health: tuple[int, int] = NO_HEALTH) -> Text:
@@ -254,16 +268,13 @@ class QueueScreen(TicketActions, Screen[None]):
         text.append(f" ✖{breached:>3}" if breached else "", style="bold reverse")
         return text
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_list.id != "queue-list" or event.option.id is None:
-            return
-        if event.option.id != self.view:
-            self.view = event.option.id
+    def on_queue_list_highlighted(self, event: QueueList.Highlighted) -> None:
+        if event.row_id != self.view:
+            self.view = event.row_id
             self.recompute()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id == "queue-list":
-            self.query_one(TicketTable).focus()
+    def on_queue_list_selected(self, event: QueueList.Selected) -> None:
+        self.query_one(TicketTable).focus()
 
     # -- the list ---------------------------------------------------------------------------
     @staticmethod
@@ -358,6 +369,8 @@ class QueueScreen(TicketActions, Screen[None]):
         self._update_title()
 
     def _update_title(self) -> None:
+        if self._covered():
+            return
         table = self.query_one(TicketTable)
         view = {ALL: "All open", MINE: "Mine", UNASSIGNED: "Unassigned"}.get(self.view, self.view)
         sort = "work order"
@@ -411,24 +424,46 @@ class QueueScreen(TicketActions, Screen[None]):
     def open_ticket(self, ticket_id: int) -> None:
         index = self.query_one(TicketTable).index_of(ticket_id)
         if index is not None:
-            self._last_index = index
+            self._remember(index)
         self.app.open_ticket(ticket_id)  # type: ignore[attr-defined]
 
+    def _remember(self, index: int) -> None:
+        """The row of the ticket being worked on, and who was around it then."""
+        ids = self.query_one(TicketTable).ids
+        self._last_index = index
+        self._around = (
+            ids[index - 1] if index > 0 else None,
+            ids[index + 1] if index + 1 < len(ids) else None,
+        )
+
     def neighbour(self, ticket_id: int, step: int) -> int | None:
-        """The next (step=1) or previous (-1) ticket in the list's order."""
+        """The next (step=1) or previous (-1) ticket in the list's order, as the agent saw it
+        when the ticket was opened: setting it pending moves it down the work order (and
+        resolving takes it out), and "next" is still the ticket that followed it."""
         table = self.query_one(TicketTable)
         ids = table.ids
         index = table.index_of(ticket_id)
-        if index is None:
-            index = self._last_index - (1 if step > 0 else 0)
-        target = index + step
-        while 0 <= target < len(ids):
-            if ids[target] != ticket_id:
-                self._last_index = target
-                table.set_cursor(target)
-                return ids[target]
-            target += step
-        return None
+        target: int | None = None
+        if index is not None and index == self._last_index:
+            pos = index + step
+            while 0 <= pos < len(ids) and target is None:
+                target = ids[pos] if ids[pos] != ticket_id else None
+                pos += step
+        else:  # it moved or left: whoever was beside it, else whoever took its place
+            beside = self._around[0 if step < 0 else 1]
+            if beside is not None and table.index_of(beside) is not None:
+                target = beside
+            else:
+                others = [i for i in ids if i != ticket_id]
+                pos = self._last_index if step > 0 else self._last_index - 1
+                target = others[pos] if 0 <= pos < len(others) else None
+        if target is None:
+            return None
+        new_index = table.index_of(target)
+        assert new_index is not None
+        self._remember(new_index)
+        table.set_cursor(new_index)
+        return target
 
     # -- actions ----------------------------------------------------------------------------
     def action_filter(self) -> None:

@@ -96,6 +96,8 @@ class TicketScreen(TicketActions, Screen[None]):
         Binding("x", "retract", "Retract reply", show=False, id="ticket.retract"),
         Binding("greater_than_sign", "quote", "Quote a message", show=False, id="ticket.quote"),
         Binding("f", "attach", "Attach file", show=False, id="ticket.attach"),
+        Binding("w", "download", "Save attachment", show=False, id="ticket.download"),
+        Binding("b,ctrl+b", "kb", "Knowledge base", show=False, id="ticket.kb"),
         Binding("dollar_sign", "transaction_refs", "Transaction refs", show=False, id="ticket.tx"),
         Binding("j", "scroll(1)", "Scroll down", show=False, id="ticket.scroll_down"),
         Binding("k", "scroll(-1)", "Scroll up", show=False, id="ticket.scroll_up"),
@@ -115,8 +117,11 @@ class TicketScreen(TicketActions, Screen[None]):
         self.quote_id: int | None = None
         self._views: list[MessageView] = []
         self._drafts: dict[int, tuple[str, str, int | None]] = {}
+        self.saved: dict[int, str] = {}
+        """Attachment id -> where it was saved this session (shown on the card)."""
         self.now: Callable[[], float] = time.time
-        """The clock for follow-up times (tests freeze it)."""
+        """The clock for follow-up times and the SLA countdown (tests freeze it)."""
+        self._sla_shown: tuple[str, str] = ("", "")
 
     @property
     def ticket(self) -> dict[str, Any]:
@@ -138,6 +143,7 @@ class TicketScreen(TicketActions, Screen[None]):
 
     def on_mount(self) -> None:
         self._styled_for: Any = self._style_inputs()
+        self.set_interval(1.0, self._tick_sla)
         if self.prebuild:
             self.render_ticket()
             self.render_messages(reset=True)
@@ -253,6 +259,15 @@ class TicketScreen(TicketActions, Screen[None]):
         text = Text()
         text.append(f"{t.get('display_number') or '#' + str(self.ticket_id)} ", style="bold")
         text.append(t.get("subject") or "(not cached yet)")
+        self._sla_shown = self._sla_text(t)
+        if self._sla_shown[0]:
+            text.append("  ")
+            text.append(*self._sla_shown)
+        escalation = t.get("escalation")
+        if isinstance(escalation, dict) and escalation.get("level"):
+            text.append(f"  escalated L{escalation['level']}", style="bold")
+            if escalation.get("name"):
+                text.append(f" {escalation['name']}", style="bold")
         text.append("\n")
         status = STATUS_LABEL.get(t.get("status", ""), t.get("status", "?"))
         bits = [
@@ -284,6 +299,22 @@ class TicketScreen(TicketActions, Screen[None]):
         header.update(text, layout=False)
         header.set_class(t.get("waiting_on") == "agent", "-waiting-agent")
 
+    def _sla_text(self, t: dict[str, Any]) -> tuple[str, str]:
+        """("SLA -0:30 breached", style) from the ticket's `sla`, at this second."""
+        from .. import sla_view
+
+        cell, state = sla_view.cell(sla_view.facts(t), self.now())
+        if not state:
+            return "", ""
+        label = cell if cell == state else f"{cell} {state}"
+        style = {"breached": "bold reverse", "warning": "bold", "paused": "dim"}.get(state, "")
+        return f"SLA {label}", style
+
+    def _tick_sla(self) -> None:
+        """The header's SLA countdown, redrawn only when its text changed."""
+        if self.is_mounted and self.is_current and self._sla_text(self.ticket) != self._sla_shown:
+            self.render_ticket()
+
     def _attachments(self, text: Text) -> None:
         app: Any = self.app
         files = app.cache.attachments(self.ticket_id)
@@ -296,6 +327,10 @@ class TicketScreen(TicketActions, Screen[None]):
         for a in files:
             text.append(f"{a.get('filename')} ", style="")
             text.append(f"{human_size(a.get('size'))}\n", style="dim")
+            if a.get("id") in self.saved:
+                text.append(f"  saved to {self.saved[a['id']]}\n", style="dim italic")
+        if files:
+            text.append("w saves a file\n", style="dim")
         for e in queued:
             text.append(f"↑ {e.payload.get('filename')} ", style="italic")
             text.append(f"{e.state}\n", style="dim")
@@ -365,9 +400,8 @@ class TicketScreen(TicketActions, Screen[None]):
         if not others:
             text.append("none\n", style="dim")
         for o in others[:10]:
-            text.append(
-                f"{o.get('display_number')} {o.get('status')} {(o.get('subject') or '')[:22]}\n"
-            )
+            status = STATUS_LABEL.get(o.get("status", ""), o.get("status"))
+            text.append(f"{o.get('display_number')} {status} {(o.get('subject') or '')[:22]}\n")
         self._attachments(text)
         self.query_one("#player-card", TextPanel).set_text(text)
 
@@ -410,7 +444,7 @@ class TicketScreen(TicketActions, Screen[None]):
         if self.quote_id:
             what += f" — quoting #{self.quote_id} {self._quoted_excerpt()} (ctrl+o drops it)"
         self.query_one("#compose-label", Label).update(
-            f"{what} · ctrl+s send · esc leave (draft kept)"
+            f"{what} · ctrl+s send · ctrl+b knowledge base · esc leave (draft kept)"
         )
 
     def _quoted_excerpt(self) -> str:
@@ -492,6 +526,108 @@ class TicketScreen(TicketActions, Screen[None]):
     def action_scroll(self, step: int) -> None:
         thread = self.query_one("#thread", VerticalScroll)
         thread.scroll_relative(y=step * 3, animate=False)
+
+    # -- knowledge base ---------------------------------------------------------------------
+    def action_kb(self) -> None:
+        """Search the knowledge base (in the ticket's language first) and insert the chosen
+        article's text at the cursor of the reply (opened if it was closed)."""
+        from .kb import KbPicker
+
+        t = self.ticket
+        ticket_id = self.ticket_id
+
+        def chosen(article: dict[str, Any] | None) -> None:
+            if article and self.ticket_id == ticket_id:
+                self.insert_text(article.get("body") or "")
+                self.notify(f"inserted “{article.get('title')}”", timeout=2)
+
+        self.app.push_screen(KbPicker(t.get("subject") or "", t.get("language")), chosen)
+
+    def insert_text(self, body: str) -> None:
+        """Puts text at the compose box's cursor (a blank line apart from what is there)."""
+        if self.query_one("#compose").has_class("hidden"):
+            self.action_compose(self.mode)
+        area = self._text_area()
+        before = area.document.get_text_range((0, 0), area.cursor_location)
+        if before.strip() and not before.endswith("\n\n"):
+            body = ("\n" if before.endswith("\n") else "\n\n") + body
+        area.insert(body)
+        area.focus()
+
+    # -- attachments: save to disk ---------------------------------------------------------
+    def action_download(self) -> None:
+        """Save an attachment: pick one (if several), confirm or change where it goes (the
+        downloads folder by default), then it is fetched from the server."""
+        from .modals import ChoiceScreen
+
+        app: Any = self.app
+        files = app.cache.attachments(self.ticket_id)
+        if not files:
+            self.notify("no attachment on this ticket", severity="warning")
+            return
+        if len(files) == 1:
+            self._ask_where(files[0])
+            return
+        by_id = {str(a["id"]): a for a in files}
+
+        def picked(value: str | None) -> None:
+            if value in by_id:
+                self._ask_where(by_id[value])
+
+        choices = [
+            (str(a["id"]), f"{a.get('filename')}  ({human_size(a.get('size'))})") for a in files
+        ]
+        app.push_screen(ChoiceScreen("Save which attachment?", choices), picked)
+
+    def _ask_where(self, attachment: dict[str, Any]) -> None:
+        from ..downloads import DownloadError, default_target, resolve_target
+        from .modals import PromptScreen
+
+        try:
+            target = str(default_target(attachment.get("filename")))
+        except OSError:
+            target = ""
+
+        def answer(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                path = resolve_target(text, attachment.get("filename"))
+            except DownloadError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.download(attachment, path)
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Save {attachment.get('filename')} ({human_size(attachment.get('size'))}) to",
+                target,
+                placeholder="a folder or a file path",
+            ),
+            answer,
+        )
+
+    @work(group="downloads")
+    async def download(self, attachment: dict[str, Any], path: Any) -> None:
+        from ..downloads import DownloadError, save_attachment
+
+        app: Any = self.app
+        name = attachment.get("filename")
+        try:
+            saved = await save_attachment(app.client, attachment, path)
+        except Offline:
+            self.notify(f"{name}: the server cannot be reached; try again online", severity="error")
+            return
+        except ApiError as exc:
+            self.notify(f"{name}: {exc.message}", severity="error", timeout=8)
+            return
+        except DownloadError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.saved[int(attachment["id"])] = str(saved)
+        self.notify(f"saved {name} to {saved}", timeout=10)
+        if attachment.get("ticket_id") == self.ticket_id:
+            self.render_player()
 
     # -- TicketActions: this ticket ---------------------------------------------------------
     def _targets(self) -> list[int]:

@@ -9,6 +9,12 @@ Finished row `Strip`s are cached too, keyed by everything a row's look depends o
 version, width, cursor/focus, mark, outbox, the age text): scrolling by one row repaints every
 visible line, and with the cache that is a dict lookup per line instead of styling ~10 cells.
 
+The SLA countdown and the Age column tick: once a second the visible rows whose countdown or
+age text changed are repainted, nothing else. A table under an opaque screen (the ticket
+screen on top) paints nothing: Textual keeps the screen below "current" and would pass each
+repaint on to the screen on top (a whole-screen frame each second for a countdown nobody
+sees); repaints asked for meanwhile are done in one go when the table is seen again.
+
 Styles come from component classes (see `app.tcss`), never from colour literals here.
 """
 
@@ -191,13 +197,51 @@ class TicketTable(ScrollView, can_focus=True):
         self._strips: dict[tuple[Any, ...], Strip] = {}
         self._parts: dict[tuple[Any, ...], tuple[list[Segment], Style, int, list[Segment]]] = {}
         self._base_style: Style | None = None
+        self._styles: dict[str, Style] = {}
         self.now: Callable[[], float] = time.time
         self._sla: dict[int, tuple[dict[str, Any], sla_view.SlaFacts]] = {}
-        self._sla_shown: dict[int, tuple[str, str]] = {}
+        self._shown: dict[int, tuple[tuple[str, str], str]] = {}  # (SLA cell, age) drawn
+        self._missed = False  # a repaint was asked for while hidden
+        self.after_tick: Callable[[float], None] | None = None
+        """Called at the end of each tick with its clock (the queue screen counts SLA health
+        then, so both land in the same frame)."""
 
     def on_mount(self) -> None:
-        # the SLA countdown: once a second, repaint only the visible rows whose text changed
+        # the SLA countdown and ages: once a second, repaint the visible rows whose text changed
         self.set_interval(1.0, self.tick_sla)
+
+    # -- painting only when seen ------------------------------------------------------------
+    @property
+    def hidden(self) -> bool:
+        """True while an opaque screen lies over this table's screen."""
+        try:
+            screen = self.screen
+        except Exception:  # not mounted yet
+            return False
+        stack = self.app.screen_stack
+        if screen not in stack:
+            return False
+        for above in reversed(stack):
+            if above is screen:
+                return False
+            if above.styles.background.a >= 1:
+                return True
+        return False
+
+    def refresh(
+        self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Any:
+        if repaint and not layout and not recompose and self.is_mounted and self.hidden:
+            self._missed = True
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def shown_again(self) -> None:
+        """The screen on top went away: repaint what changed meanwhile."""
+        if self._missed:
+            self._missed = False
+            self.refresh()
+        self.tick_sla()
 
     def sla_facts(self, tid: int) -> sla_view.SlaFacts:
         t = self.tickets.get(tid)
@@ -214,12 +258,23 @@ class TicketTable(ScrollView, can_focus=True):
         return sla_view.cell(self.sla_facts(tid), self.now() if now is None else now)
 
     def tick_sla(self) -> None:
-        top = int(self.scroll_y)
+        """Repaints the visible rows whose countdown or age moved on (not while hidden)."""
         now = self.now()
-        for row in range(top, min(len(self.ids), top + self.size.height)):
-            tid = self.ids[row]
-            if tid in self._sla_shown and self._sla_shown[tid] != self.sla_cell(tid, now):
-                self.refresh_line(row - top + 1)
+        if not self.hidden:
+            top = int(self.scroll_y)
+            for row in range(top, min(len(self.ids), top + self.size.height)):
+                tid = self.ids[row]
+                shown = self._shown.get(tid)
+                if shown is not None and shown != self._live_cells(tid, now):
+                    self.refresh_line(row - top + 1)
+        if self.after_tick is not None:
+            self.after_tick(now)
+
+    def _live_cells(self, tid: int, now: float) -> tuple[tuple[str, str], str]:
+        """The cells that change with the clock: (SLA text, state) and the age."""
+        cached = self._cells.get(tid)
+        created = cached[3] if cached else _epoch((self.tickets.get(tid) or {}).get("created_at"))
+        return self.sla_cell(tid, now), age_text(now - created)
 
     # -- data -------------------------------------------------------------------------------
     def set_order(self, ids: list[int], keep: int | None = None) -> None:
@@ -380,6 +435,14 @@ class TicketTable(ScrollView, can_focus=True):
         self._base_style = None
         self._strips.clear()
         self._parts.clear()
+        self._styles.clear()
+
+    def _component(self, name: str) -> Style:
+        """A component class's style, looked up once (per style update)."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -397,7 +460,8 @@ class TicketTable(ScrollView, can_focus=True):
         stamp, cells, created = self._row_cells(tid, widths)
         now = self.now()
         age = age_text(now - created)
-        sla = self._sla_shown[tid] = self.sla_cell(tid, now)
+        sla = self.sla_cell(tid, now)
+        self._shown[tid] = (sla, age)
         cursor = 0 if row != self.cursor else (1 if self.has_focus else 2)
         # Two caches: the row without its SLA cell (styled once: ~10 cells), and the finished
         # strip. The countdown changes every second, and a scroll repaints every visible row:
@@ -424,9 +488,7 @@ class TicketTable(ScrollView, can_focus=True):
             before, style, sla_width, after = parts
             cell_style = style
             if sla[1]:
-                cell_style = style + self.get_component_rich_style(
-                    f"ticket-table--sla-{sla[1]}", partial=True
-                )
+                cell_style = style + self._component(f"ticket-table--sla-{sla[1]}")
             segment = Segment(fit(sla[0], sla_width, align_right=True), cell_style)
             strip = Strip([*before, segment, *after]).adjust_cell_length(width, style)
             if len(self._strips) >= 2000:
@@ -450,17 +512,15 @@ class TicketTable(ScrollView, can_focus=True):
         style = base
         waiting = t.get("waiting_on")
         if waiting == "agent" or sla[1] == "breached":  # both stand out in red
-            style += self.get_component_rich_style("ticket-table--waiting-agent", partial=True)
+            style += self._component("ticket-table--waiting-agent")
         elif waiting == "player":
-            style += self.get_component_rich_style("ticket-table--waiting-player", partial=True)
+            style += self._component("ticket-table--waiting-player")
         if tid in self.marked:
-            style += self.get_component_rich_style("ticket-table--marked", partial=True)
+            style += self._component("ticket-table--marked")
         if row == self.cursor and self.has_focus:
-            style += self.get_component_rich_style("ticket-table--cursor", partial=True)
+            style += self._component("ticket-table--cursor")
         elif row == self.cursor:
-            style += self.get_component_rich_style("ticket-table--cursor", partial=True) + Style(
-                bold=False
-            )
+            style += self._component("ticket-table--cursor") + Style(bold=False)
         gutter = ("●" if tid in self.marked else " ") + ("↑" if tid in self.outbox_ids else " ")
         segments = before = [Segment(gutter, style)]
         after: list[Segment] = []
@@ -474,19 +534,17 @@ class TicketTable(ScrollView, can_focus=True):
             text = fit(age, w) if c.key == "age" else cells[c.key]
             cell_style = style
             if c.key == "priority" and t.get("priority") == "P1":
-                cell_style = style + self.get_component_rich_style("ticket-table--p1", partial=True)
+                cell_style = style + self._component("ticket-table--p1")
             elif c.key == "tier" and text.strip():
                 tier = (t.get("player") or {}).get("tier", "standard")
-                cell_style = style + self.get_component_rich_style(
-                    f"ticket-table--tier-{tier}", partial=True
-                )
+                cell_style = style + self._component(f"ticket-table--tier-{tier}")
             segments.append(Segment(text, cell_style))
             segments.append(Segment(" ", style))
         return before, style, sla_width, after
 
     def _header(self, widths: list[int], width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("ticket-table--header", partial=True)
-        letter = style + self.get_component_rich_style("ticket-table--sort-letter", partial=True)
+        style = base + self._component("ticket-table--header")
+        letter = style + self._component("ticket-table--sort-letter")
         segments = [Segment("  ", style)]
         for c, w in zip(COLUMNS, widths, strict=True):
             title = c.title

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -11,13 +12,15 @@ from fastapi.responses import ORJSONResponse
 from ..blobs import BlobStore
 from ..events.hub import EventHub
 from ..intake.runtime import IntakeRuntime
+from ..jobs.assignment import AssignmentJob
 from ..jobs.sla_clock import SlaClock
-from ..services import sla
+from ..services import automation, routing, sla
+from ..services.prediction import PredictSettings
 from ..services.retention import start_retention
 from ..settings import Settings
 from ..store import clock as clock_store
 from ..store import queues as queue_store
-from ..store.database import Database
+from ..store.database import Change, Database
 from ..store.engine import make_engine
 from ..store.migrate import current_revision, head_revision, upgrade
 from . import errors
@@ -25,6 +28,7 @@ from .deps import ServerState
 from .middleware import BodyLimit, Metrics
 from .ratelimit import SlidingWindow
 from .routes import (
+    agents,
     audit,
     auth,
     bot,
@@ -69,18 +73,43 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
             synchronous=settings.sqlite_synchronous,
             audit_key=settings.audit_key(),
         )
+        router = routing.Router(db, settings)  # a bad routing setting stops the server here
         db.start()
         stored, queue_names = await db.read(
             lambda conn: (clock_store.stored_policies(conn), queue_store.names(conn))
         )
         try:
             sla.install_book(sla.build_book(settings.sla_policy_file, stored, queue_names))
+            automation.install(automation.rules_from(settings))
         except Exception:
             db.close()
             raise
         hub = EventHub(db)
         await hub.start()
-        clock = SlaClock(db)
+        reloads: set[asyncio.Task[None]] = set()
+
+        async def reload_policies() -> None:
+            stored, names = await db.read(
+                lambda conn: (clock_store.stored_policies(conn), queue_store.names(conn))
+            )
+            sla.install_book(sla.build_book(settings.sla_policy_file, stored, names))
+
+        def on_policy_change(changes: Sequence[Change]) -> None:
+            """A policy uploaded through another server process: load the stored ones again."""
+            known = sla.policy_book().versions()
+            if any(c.entity == "sla_policy" and c.entity_id not in known for c in changes):
+                task = asyncio.get_running_loop().create_task(reload_policies())
+                reloads.add(task)
+                task.add_done_callback(reloads.discard)
+
+        hub.listeners.append(on_policy_change)
+        clock = SlaClock(
+            db,
+            predict_every_s=settings.sla_predict_seconds,
+            predict_settings=PredictSettings(
+                default_handle_s=settings.sla_predict_default_minutes * 60
+            ),
+        )
         if settings.sla_job:
             hub.listeners.append(
                 lambda changes: (
@@ -90,6 +119,14 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
                 )
             )
             await clock.start()
+        # Routing: this process's agent pool, and the assignment-timeout job.
+        router.install()
+        if db.sqlite:  # one process per file: no event stream is open any more
+            await db.write(routing.reset_stream_presence)
+        await db.write(router.resync)
+        assignment = AssignmentJob(db, router, resync_s=settings.routing_resync_seconds)
+        if settings.routing:
+            await assignment.start()
         app.state.server = ServerState(
             settings=settings,
             db=db,
@@ -100,6 +137,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         # The retention policy's daily run (retention_days > 0).
         retention = start_retention(settings, db, app.state.server.blobs)
         app.state.server.sla_clock = clock
+        app.state.router, app.state.assignment_job = router, assignment
         # The intake door: API keys, limits, payments connector, follow-ups, bot warm-up.
         app.state.intake = IntakeRuntime(settings, db)
         await app.state.intake.start(warm_up=settings.bot_warm_up)
@@ -108,6 +146,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         finally:
             await app.state.intake.stop()
             await clock.stop()
+            await assignment.stop()
+            router.uninstall()
             if retention is not None:
                 retention.cancel()
             await hub.stop()
@@ -126,6 +166,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         auth,
         tickets,
         sla_routes,
+        agents,
         queues,
         players,
         privacy,

@@ -221,6 +221,14 @@ class EscalationOut(BaseModel):
     tracks: dict[str, dict[str, Any]]
 
 
+class FeedbackOut(BaseModel):
+    state: Literal["asked_csat", "asked_nps", "done"]
+    csat: int | None = Field(description="1–5, once answered")
+    nps: int | None = Field(description="0–10, once answered")
+    asked_at: datetime | None
+    answered_at: datetime | None
+
+
 class TicketOut(BaseModel):
     id: int
     number: int
@@ -254,6 +262,9 @@ class TicketOut(BaseModel):
     anonymised_at: datetime | None = Field(
         default=None, description="set: the retention policy anonymised this closed ticket"
     )
+    feedback: FeedbackOut | None = Field(
+        default=None, description="the bot's follow-up after resolution, once asked"
+    )
 
 
 class TicketPage(BaseModel):
@@ -285,6 +296,10 @@ class UserOut(BaseModel):
     role: str
     languages: list[str]
     queues: list[str]
+
+
+class MeOut(UserOut):
+    totp: bool = Field(description="true: this user signs in with a two-factor (TOTP) code")
 
 
 class LoginOut(BaseModel):

@@ -5,14 +5,23 @@ every few seconds a player opens a ticket, writes a follow-up on an open one, an
 question the desk asked (the ticket leaves needs_clarification), or writes again on a
 resolved ticket (which reopens it). Texts come from the demo corpus, in the ticket's language.
 Every write carries an Idempotency-Key, as a real integration's would.
+
+With an integration key (`intake_key`, made at demo start), new player messages come through
+the intake door (`POST /api/v1/intake/messages`) as a web chat or Telegram adapter would send
+them, in the eleven languages of the bot: the bot answers what it can (knowledge base, payment
+status) and hands the rest to a person with a ticket; now and then a player the bot answered
+asks for a person, and the ticket carries the conversation with the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,6 +36,25 @@ from .data import (
     local_hhmm,
     make_players,
 )
+
+# Realistic player messages in the bot's eleven languages, labelled (lang, intent, hand-off):
+# the bot's own training examples, which ship with the server.
+BOT_EXAMPLES = Path(__file__).resolve().parent.parent / "bot" / "data" / "train.jsonl"
+BOT_LANGS = ("en", "ru", "uk", "kk", "fa", "el", "mn", "tr", "es", "pt", "de")
+
+
+@cache
+def bot_examples() -> dict[tuple[str, bool], tuple[str, ...]]:
+    """(lang, hand-off?) → texts; "ask for a person" phrases under (lang + ":human", True)."""
+    out: dict[tuple[str, bool], list[str]] = {}
+    for line in BOT_EXAMPLES.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        key = row["lang"] + (":human" if row["intent"] == "other" and row["handoff"] else "")
+        out.setdefault((key, bool(row["handoff"])), []).append(row["text"])
+    return {k: tuple(v) for k, v in out.items()}
+
 
 # Which scenario's follow-up fits a ticket, from its first topic tag.
 FOLLOWUP_BY_TAG = {
@@ -53,6 +81,7 @@ class Traffic:
         interval: float = 4.0,
         console: Console | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        intake_key: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.transport = transport  # tests pass an ASGI transport
@@ -64,6 +93,9 @@ class Traffic:
         self.players = make_players(seed)
         self.by_id = {p.external_id: p for p in self.players}
         self.events = 0
+        self.intake_key = intake_key
+        # conversations the bot answered: (message fields, language), newest last
+        self.answered: list[tuple[dict[str, Any], str]] = []
 
     # -- the loop ------------------------------------------------------------------------
     async def run(self) -> None:
@@ -98,7 +130,12 @@ class Traffic:
 
     async def tick(self, client: httpx.AsyncClient) -> None:
         roll = self.rng.random()
-        if roll < 0.45:
+        if self.intake_key is not None and roll < 0.45:
+            if roll < 0.08 and self.answered:
+                await self.wants_a_person(client)
+            else:
+                await self.player_writes(client)
+        elif roll < 0.45:
             await self.new_ticket(client)
         elif roll < 0.75:
             await self.follow_up(client, status="in_progress,accepted,new,reopened")
@@ -130,6 +167,64 @@ class Traffic:
             f"{draft.priority} → {ticket['queue']}: {escape(draft.subject)}"
         )
         return ticket
+
+    async def player_writes(self, client: httpx.AsyncClient) -> dict[str, Any]:
+        """A player's message through the intake door: the bot answers or hands it off."""
+        fields, lang = self._chat_user()
+        handoff = self.rng.random() < 0.4
+        texts = bot_examples().get((lang, handoff)) or bot_examples()[(lang, not handoff)]
+        out = await self.intake(client, {**fields, "text": self.rng.choice(texts)})
+        if out["outcome"] == "answered":
+            self.answered = [*self.answered[-19:], (fields, lang)]
+        return out
+
+    async def wants_a_person(self, client: httpx.AsyncClient) -> dict[str, Any]:
+        """A player the bot answered asks for a person: the ticket carries the conversation."""
+        fields, lang = self.answered.pop(self.rng.randrange(len(self.answered)))
+        text = self.rng.choice(bot_examples()[(f"{lang}:human", True)])
+        return await self.intake(client, {**fields, "text": text})
+
+    async def intake(self, client: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
+        assert self.intake_key is not None
+        r = await client.post(
+            "/api/v1/intake/messages",
+            json={**body, "message_id": uuid.uuid4().hex},
+            headers={"X-API-Key": self.intake_key},
+        )
+        r.raise_for_status()
+        out: dict[str, Any] = r.json()
+        self.events += 1
+        lang, text = out["reply"]["lang"] if out["reply"] else "?", body["text"]
+        ticket = out["ticket"]
+        if out["outcome"] in ("ticket_created", "ticket_updated") and ticket:
+            what = "bot handed off" if out["outcome"] == "ticket_created" else "bot added"
+            self._say(
+                f"[green]{what}[/] {ticket['display_number']} {lang} {body['channel']} "
+                f"{ticket['priority']} → {ticket['queue']}: {escape(text[:80])}"
+            )
+        else:
+            reply = " ".join((out["reply"] or {}).get("text", "").split())
+            self._say(
+                f"[magenta]bot {out['outcome']}[/] {lang} {body['channel']}: {escape(text[:60])}"
+                f" → {escape(reply[:60])}"
+            )
+        return out
+
+    def _chat_user(self) -> tuple[dict[str, Any], str]:
+        """A known demo player on Telegram (the casino's id known), or a web-chat visitor in
+        any of the bot's languages."""
+        if self.rng.random() < 0.6:
+            player = self.rng.choice(self.players)
+            hints = {"external_id": player.external_id, "timezone": player.timezone}
+            fields = {
+                "channel": "telegram",
+                "channel_user_id": f"tg-{player.external_id}",
+                "player": hints,
+            }
+            return fields, player.lang
+        lang = self.rng.choice(BOT_LANGS)
+        visitor = f"visitor-{uuid.uuid4().hex[:8]}"
+        return {"channel": "web_chat", "channel_user_id": visitor, "language": lang}, lang
 
     async def follow_up(self, client: httpx.AsyncClient, *, status: str) -> dict[str, Any] | None:
         r = await client.get(

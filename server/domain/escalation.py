@@ -53,7 +53,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .calendars import Calendar
-from .sla import EventKind, SlaEvent, instant_at, replay
+from .sla import EventKind, SlaEvent, Timeline, instant_at, replay
 from .sla_policy import (
     LoadContext,
     PolicyError,
@@ -424,6 +424,10 @@ class EscalationPolicy:
     stop_factors: frozenset[str] = frozenset(STOP_FACTORS)
     extra_phrases: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     phrase_queues: Mapping[str, str] = field(default_factory=dict)
+    # rule_for()'s answers: the policy never changes and tickets share few combinations.
+    _rules_for: dict[tuple[Any, ...], Rule | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def tracks(self) -> tuple[str, ...]:
@@ -432,6 +436,20 @@ class EscalationPolicy:
             for t in r.targets:
                 seen.setdefault(t, None)
         return tuple(seen)
+
+    def rule_for(
+        self, track: str, queue: str, values: Mapping[str, str], tags: frozenset[str]
+    ) -> Rule | None:
+        """The rule deciding ``track`` for a ticket (``select_rule``, remembered)."""
+        key = (track, queue, tuple(sorted(values.items())), tags)
+        if key not in self._rules_for:
+            if len(self._rules_for) > 10_000:  # bounded: tags are free text
+                self._rules_for.clear()
+            chain = self.families.chain(queue)
+            self._rules_for[key] = select_rule(
+                self.rules, self.families, track, chain, values, tags
+            )
+        return self._rules_for[key]
 
 
 _ESC_KEYS = frozenset(
@@ -754,14 +772,16 @@ class EscalationState:
         return next((t for t in self.tracks if t.track == name), None)
 
 
-def evaluate(policy: EscalationPolicy, facts: TicketFacts, now: datetime) -> EscalationState:
-    """Where a ticket stands on each escalation track at ``now``."""
-    tl = replay(facts.events, now)
+def evaluate(
+    policy: EscalationPolicy, facts: TicketFacts, now: datetime, timeline: Timeline | None = None
+) -> EscalationState:
+    """Where a ticket stands on each escalation track at ``now``. ``timeline``: the events
+    already replayed to ``now`` (the SLA clock replays the same ones)."""
+    tl = timeline if timeline is not None else replay(facts.events, now)
     now = tl.now
     cycle_start, cycle_end = tl.resolution_cycles[-1]
     tags = frozenset(t.lower() for t in facts.tags)
     channel, tier = str(facts.channel), str(facts.tier)
-    chain = policy.families.chain(facts.queue)
     values = {"tier": tier, "priority": str(facts.priority), "channel": channel}
 
     triggers: list[Trigger] = []
@@ -795,7 +815,7 @@ def evaluate(policy: EscalationPolicy, facts: TicketFacts, now: datetime) -> Esc
 
     tracks: list[TrackState] = []
     for track in policy.tracks:
-        rule = select_rule(policy.rules, policy.families, track, chain, values, tags)
+        rule = policy.rule_for(track, facts.queue, values, tags)
         if rule is None or rule.payload is None:
             continue
         ladder_name, _, timed_flag = rule.payload.partition("|")

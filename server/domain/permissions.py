@@ -35,6 +35,8 @@ class Perm(StrEnum):
     ticket_escalate = "ticket.escalate"  # raise a ticket's escalation level by hand
     sla_manage = "sla.manage"  # exempt a ticket from its SLA, override its targets or policy
     sla_policy_admin = "sla.policy_admin"  # upload SLA policies
+    agent_read = "agent.read"  # list agents with presence and load; set one's own presence
+    agent_manage = "agent.manage"  # change an agent's routing profile (capacity, queues, …)
 
 
 P = Perm
@@ -50,6 +52,7 @@ _AGENT = {
     P.player_write,  # contact preferences, languages, time zone as players tell them
     P.kb_read,
     P.ticket_escalate,
+    P.agent_read,
 }
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -68,11 +71,14 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
             P.pii_read,
             P.audit_read,
             P.kb_read,
+            P.agent_read,
         }
     ),
     Role.vip_host: frozenset(_AGENT),
     Role.shift_lead: frozenset(
-        _AGENT | {P.ticket_read_all, P.message_retract_any, P.audit_read, P.kb_write, P.sla_manage}
+        _AGENT
+        | {P.ticket_read_all, P.message_retract_any, P.audit_read, P.kb_write, P.sla_manage}
+        | {P.agent_manage}
     ),
     Role.admin: frozenset(Perm),
     # A channel adapter finds a player's tickets and relays messages both ways; PII stays masked.

@@ -26,7 +26,8 @@ Order of decision
 1. The queue: a VIP/VVIP player's ticket goes to ``vip_queue``.
 2. Sticky: the owner of the player's open ticket, when online (capacity is ignored by default:
    it is the same conversation), serves the queue and is not excluded.
-3. The player's personal host (001 §1), when available and serving the queue.
+3. The player's personal host (001 §1), when available (in any queue: a host sees the tickets
+   of the players they host).
 4. Otherwise the queue's strategy (``strategies`` by queue, with the queue-family fallback
    ``l1-ru`` → ``l1``) over *available* agents (online, ``load < capacity``) who serve the queue
    (an agent serving ``l1`` serves ``l1-ru``) and speak the language (then, if nobody does, the
@@ -197,7 +198,8 @@ def route(request: RouteRequest, pool: AgentPool, config: RoutingConfig) -> Deci
             return Decision(owner.id, queue, "sticky")
     if request.host is not None and request.host not in exclude:
         host = pool.get(request.host)
-        if host is not None and host.available and serves(host):
+        # A host sees their players' tickets in any queue (permissions.ticket_in_scope).
+        if host is not None and host.available:
             return Decision(host.id, queue, "host")
 
     agents = pool.candidates(chain)

@@ -316,6 +316,11 @@ class Policy:
     description: str = ""
     escalation: EscalationPolicy | None = None
     known_queues: frozenset[str] = frozenset()
+    # resolve()'s answers: a policy never changes, and the SLA job resolves the same few
+    # (queue, tier, priority, channel, tags) combinations for thousands of tickets.
+    _resolved: dict[tuple[Any, ...], SlaEntry] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def calendar_for_queue(self, queue: str) -> Calendar:
         for q in self.queues.chain(queue):
@@ -332,9 +337,18 @@ class Policy:
         tags: Iterable[str] = (),
     ) -> SlaEntry:
         """The most specific target of each kind for a ticket (see the module doc)."""
-        chain = self.queues.chain(queue)
-        values = {"tier": str(tier), "priority": str(priority), "channel": str(channel)}
         tagset = frozenset(t.lower() for t in tags)
+        key = (queue, str(tier), str(priority), str(channel), tagset)
+        got = self._resolved.get(key)
+        if got is None:
+            if len(self._resolved) > 10_000:  # bounded: tags are free text
+                self._resolved.clear()
+            got = self._resolved[key] = self._resolve(queue, key[1:4], tagset)
+        return got
+
+    def _resolve(self, queue: str, dims: tuple[str, str, str], tagset: frozenset[str]) -> SlaEntry:
+        chain = self.queues.chain(queue)
+        values = {"tier": dims[0], "priority": dims[1], "channel": dims[2]}
         out: dict[str, ResolvedTarget | None] = {}
         for kind in TARGET_KINDS:
             rule = select_rule(self.rules, self.queues, kind, chain, values, tagset)

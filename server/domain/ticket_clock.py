@@ -14,7 +14,8 @@ Public API::
 
     ClockFacts(queue, tier, priority, channel, tags=(), factors={}, queue_since=None,
                overrides={})
-    evaluate(policy, facts, events, now) -> ClockOutcome
+    evaluate(policy, facts, events, now, automation=None) -> ClockOutcome
+                                # automation: the silence and follow-up timers (domain.automation)
     ClockOutcome.snapshot / .state / .due_at / .next_at / .firings / .escalation / .sla
     Firing(clock, started_at, event, due_at, detail)      # .key, .late_s(now)
     project(snapshot, now, calendars) -> dict              # the API's "sla" object
@@ -29,10 +30,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .automation import AutomationRules, Silence, timers
 from .calendars import Calendar, business_time_between
 from .escalation import MANAGEMENT, EscalationState, TicketFacts
 from .escalation import evaluate as evaluate_escalation
-from .sla import SlaEvent, SlaState, SlaStatus, compute_sla
+from .sla import SlaEvent, SlaState, SlaStatus, replay, status_from_timeline
 from .sla_policy import Policy, Target
 from .values import Channel, Priority, Tier
 
@@ -50,6 +52,7 @@ class ClockFacts:
     factors: Mapping[str, datetime] = field(default_factory=dict)
     queue_since: datetime | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)  # target kind → "4h", "3bd"
+    silence: Silence | None = None  # waiting on the player's clarification since …
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class ClockOutcome:
     escalation: EscalationState | None
     snapshot: dict[str, Any]
     firings: tuple[Firing, ...]
+    automation_next_at: datetime | None = None  # the next automation timer still to come
 
     @property
     def state(self) -> str:
@@ -93,19 +97,24 @@ class ClockOutcome:
     @property
     def next_at(self) -> datetime | None:
         """When the clock must be looked at again: the next warning, due time or step."""
-        times = [self.sla.next_change_at]
+        times = [self.sla.next_change_at, self.automation_next_at]
         if self.escalation is not None and not self.sla.exempt:
             times.append(self.escalation.next_at)
         return min((t for t in times if t is not None), default=None)
 
 
 def evaluate(
-    policy: Policy, facts: ClockFacts, events: Sequence[SlaEvent], now: datetime
+    policy: Policy,
+    facts: ClockFacts,
+    events: Sequence[SlaEvent],
+    now: datetime,
+    automation: AutomationRules | None = None,
 ) -> ClockOutcome:
     entry = policy.resolve(facts.queue, facts.tier, facts.priority, facts.channel, facts.tags)
     if facts.overrides:
         entry = entry.with_overrides(**{k: Target.parse(v) for k, v in facts.overrides.items()})
-    sla = compute_sla(entry, events, now)
+    timeline = replay(events, now)  # once, for the SLA clocks and the escalation tracks
+    sla = status_from_timeline(entry, timeline)
     esc: EscalationState | None = None
     if policy.escalation is not None:
         esc = evaluate_escalation(
@@ -121,6 +130,7 @@ def evaluate(
                 facts.queue_since,
             ),
             now,
+            timeline,
         )
     firings: list[Firing] = []
     if not sla.exempt:
@@ -159,12 +169,25 @@ def evaluate(
                         },
                     )
                 )
+    auto_next: datetime | None = None
+    if automation is not None:
+        due, upcoming = [], []
+        for t in timers(automation, facts.silence, facts.tags, now):
+            (due if t.at <= now else upcoming).append(t)
+        resolving = {t.started_at for t in due if t.event == "auto_resolve"}
+        for t in due:
+            if t.event == "reminder" and t.started_at in resolving:
+                continue  # resolved in the same breath: a reminder would only confuse
+            firings.append(Firing(t.clock, t.started_at, t.event, t.at, {}))
+        auto_next = min((t.at for t in upcoming), default=None)
     firings.sort(key=lambda f: f.due_at)
-    return ClockOutcome(sla, esc, _snapshot(sla, esc), tuple(firings))
+    return ClockOutcome(sla, esc, _snapshot(sla, esc), tuple(firings), auto_next)
 
 
 def _iso(t: datetime | None) -> str | None:
-    return None if t is None else t.astimezone(UTC).isoformat()
+    if t is None:
+        return None
+    return (t if t.tzinfo is UTC else t.astimezone(UTC)).isoformat()
 
 
 def _parse(t: str | None) -> datetime | None:

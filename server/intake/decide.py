@@ -120,3 +120,17 @@ def queue_for(facts: Facts, payments_queue: str) -> str | None:
     ):
         return payments_queue or None
     return None
+
+
+def language_queue(
+    queues: list[tuple[str, str | None]], default_queue: str, lang: str
+) -> str | None:
+    """The default queue's language queue for `lang` among `(name, language)` of the queues
+    (`l1-ru` for Russian when the default is `l1`): first the one whose language is `lang`,
+    then one named `{default}-{lang}`; None when there is none (the default queue then)."""
+    family = [(name, q_lang) for name, q_lang in queues if name.startswith(default_queue + "-")]
+    for name, q_lang in sorted(family):
+        if q_lang == lang:
+            return name
+    named = f"{default_queue}-{lang}"
+    return named if any(name == named for name, _ in family) else None

@@ -8,9 +8,11 @@ A small loop in the server, once a minute (`followup_interval_seconds`):
 2. takes the due follow-ups by the (state, due_at) index: a ticket no longer resolved is
    cancelled; one past `followup_expire_hours` after resolution expires; in the player's
    quiet hours it moves to when they end (`server.domain.quiet_hours`); otherwise the
-   question goes out as a bot message on the ticket (the channel adapters deliver bot
-   messages from the change feed) and the follow-up waits for the answer, which comes back
-   through the intake door (`pipeline.Job._feedback`).
+   question goes out as a message of the bot's user (`bot`) on the ticket, through
+   `add_message` like every message (the channel adapters deliver bot messages from the
+   change feed), and the follow-up waits for the answer, which comes back through the intake
+   door (`pipeline.Job._feedback`) as the player's message on the ticket.
+The ticket row keeps a copy of the follow-up (`feedback` in the ticket's JSON).
 Each step is a write job; claims are conditional updates, so two server processes on one
 PostgreSQL database do not ask twice.
 """
@@ -24,23 +26,45 @@ from typing import Any
 
 import orjson
 
-from .. import shapes
 from ..domain.quiet_hours import next_send_time
-from ..domain.values import MessageKind, Status
-from ..services.tickets import read_ticket, scope_of
+from ..domain.values import Status
+from ..services import Actor
+from ..services.tickets import add_message, read_ticket
 from ..settings import Settings
 from ..store import changes as change_store
-from ..store import messages as message_store
 from ..store import tickets as ticket_store
 from ..store.database import Database, WriteContext
 from ..store.rows import aware
 from ..store.tables import tickets
 from . import store
+from .keys import bot_actor
 from .replies import pick_lang, say
 
 log = logging.getLogger(__name__)
 CURSOR = "followup.seq"
 BATCH = 500
+
+
+def ticket_feedback(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a ticket's JSON shows of its follow-up (`feedback`): None until the question is
+    asked, then `{"state","csat","nps","asked_at","answered_at"}`."""
+    if row is None or row["asked_at"] is None:
+        return None
+    asked, answered = aware(row["asked_at"]), aware(row["answered_at"])
+    return {
+        "state": row["state"],
+        "csat": row["csat"],
+        "nps": row["nps"],
+        "asked_at": asked.isoformat() if asked else None,
+        "answered_at": answered.isoformat() if answered else None,
+    }
+
+
+def sync_feedback(conn: Any, ticket_id: int) -> None:
+    """Copy the follow-up onto the ticket row (`tickets.feedback`), so lists of tickets show
+    it without a query per ticket. Call before the write that records the ticket's change."""
+    feedback = ticket_feedback(store.followup(conn, ticket_id))
+    ticket_store.update_ticket(conn, ticket_id, {"feedback": feedback})
 
 
 def feedback_for(conn: Any, ticket_id: int) -> dict[str, Any] | None:
@@ -141,6 +165,7 @@ class FollowUps:
     def send_due(self, ctx: WriteContext, now: datetime) -> dict[str, int]:
         conn = ctx.conn
         counts = {"asked": 0, "postponed": 0, "cancelled": 0, "expired": 0, "skipped": 0}
+        bot: Actor | None = None
         expire = timedelta(hours=self.settings.followup_expire_hours)
         for row in store.due_followups(conn, now, 100):
             ticket_id = row["ticket_id"]
@@ -178,41 +203,10 @@ class FollowUps:
                 continue  # another server process asked
             lang = pick_lang(row["lang"], *(player.get("languages") or []))
             text = say("followup_csat", lang, number=ticket["display_number"])
-            bot_message(ctx, ticket_id, text)
+            sync_feedback(ctx.conn, ticket_id)
+            # a message of the bot's own user, through the same path as every message
+            if bot is None:
+                bot = bot_actor(ctx)
+            add_message(ctx, bot, ticket_id, {"kind": "bot", "body": text})
             counts["asked"] += 1
         return counts
-
-
-def bot_message(ctx: WriteContext, ticket_id: int, text: str) -> None:
-    """A bot message from the server itself (no integration sent it): kept on the ticket,
-    announced in the change feed like any other; the ticket's status does not change."""
-    row = ticket_store.get(ctx.conn, ticket_id)
-    if row is None:
-        return
-    values = {
-        "ticket_id": ticket_id,
-        "kind": MessageKind.bot.value,
-        "author_id": None,
-        "author_name": "Bot",
-        "channel": row["channel"],
-        "body": text,
-        "quote_id": None,
-        "created_at": ctx.now,
-    }
-    message_id = message_store.insert_message(ctx.conn, values)
-    changes = {
-        "updated_at": ctx.now,
-        "last_message_at": ctx.now,
-        "message_count": row["message_count"] + 1,
-    }
-    ticket_store.update_ticket(ctx.conn, ticket_id, changes)
-    scope = scope_of(row)
-    msg = {
-        **values,
-        "id": message_id,
-        "author_username": None,
-        "retracted_at": None,
-        "retract_reason": None,
-    }
-    ctx.record("message", message_id, "create", shapes.message(msg), scope)
-    ctx.record("ticket", ticket_id, "update", shapes.ticket({**row, **changes}))

@@ -13,13 +13,16 @@ import secrets
 from typing import Any
 
 from ..security import hash_password, token_hash
-from ..services import SYSTEM, audit
+from ..services import SYSTEM, Actor, audit
 from ..store.database import Database, WriteContext
 from ..store.tables import users
 from . import store
 
 KEY_PREFIX = "aci_"
 NAME = re.compile(r"^[a-z0-9][a-z0-9\-_.]{0,39}$")
+# The server's own bot (the follow-up questions): a desk user of role `integration` nobody
+# signs in as, made the first time it speaks.
+BOT_USERNAME = "bot"
 
 
 def new_key() -> str:
@@ -39,29 +42,49 @@ def check_name(name: str) -> str:
     return name
 
 
+def _integration_user(ctx: WriteContext, username: str, display_name: str) -> dict[str, Any]:
+    """The integration's desk user (made if missing): `id`, `username`, `display_name`."""
+    conn = ctx.conn
+    user = conn.execute(users.select().where(users.c.username == username)).mappings().first()
+    if user is not None:
+        return dict(user)
+    user_id = conn.execute(
+        users.insert()
+        .values(
+            username=username,
+            display_name=display_name,
+            role="integration",
+            # nobody signs in as an integration: a random password nobody knows
+            password_hash=hash_password(secrets.token_urlsafe(32)),
+            active=True,
+            languages=[],
+            queues=[],
+            created_at=ctx.now,
+        )
+        .returning(users.c.id)
+    ).scalar_one()
+    audit(
+        ctx,
+        SYSTEM,
+        "user.create",
+        "user",
+        user_id,
+        after={"username": username, "role": "integration"},
+    )
+    return {"id": user_id, "username": username, "display_name": display_name}
+
+
+def bot_actor(ctx: WriteContext) -> Actor:
+    """The server's bot as an actor (its user is made the first time)."""
+    user = _integration_user(ctx, BOT_USERNAME, "Bot")
+    return Actor(user["id"], user["username"], user["display_name"], "integration")
+
+
 def _create(ctx: WriteContext, name: str, key: str) -> bool:
     """Create the integration (or give an existing one a new key). True when created."""
     conn, now = ctx.conn, ctx.now
     username = username_for(name)
-    user = conn.execute(users.select().where(users.c.username == username)).mappings().first()
-    if user is None:
-        user_id = conn.execute(
-            users.insert()
-            .values(
-                username=username,
-                display_name=f"Bot ({name})",
-                role="integration",
-                # nobody signs in as an integration: a random password nobody knows
-                password_hash=hash_password(secrets.token_urlsafe(32)),
-                active=True,
-                languages=[],
-                queues=[],
-                created_at=now,
-            )
-            .returning(users.c.id)
-        ).scalar_one()
-    else:
-        user_id = user["id"]
+    user_id = _integration_user(ctx, username, f"Bot ({name})")["id"]
     values = {"key_prefix": key[:12], "key_hash": token_hash(key), "revoked_at": None}
     existing = store.integration_by_name(conn, name)
     if existing is None:

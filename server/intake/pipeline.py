@@ -10,6 +10,13 @@ base); then one write job does the rest in one transaction on the single writer:
 or create the player, find the open ticket and an open follow-up question, decide (pure,
 `decide.py`), write the ticket, the player's message and the bot's reply, and remember the
 channel's message id. So a message is either fully handled or not at all.
+
+A ticket is made only when a person is needed. What the bot handles alone with no open ticket
+(an answer, a greeting, "write it in words", a refused link) goes to the intake log
+(`intake_log`: the player's words and the bot's reply). When a later message of the same
+player needs a person, the new ticket carries that conversation first — the player's
+messages and the bot's answers, in order, as `player` and `bot` messages — so the agent sees
+what the bot already said (refused links stay in the log only: spam is kept off the desk).
 """
 
 from __future__ import annotations
@@ -17,16 +24,17 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
 from ..bot import Classification, classify
 from ..domain.errors import Invalid
 from ..domain.pii import mask_pii
-from ..domain.values import Priority, Status, Tier
+from ..domain.values import Priority, Tier
 from ..kb import store as kb_store
 from ..services import SYSTEM, Actor
+from ..services.sla import phrase_queue
 from ..services.tickets import (
     add_message,
     add_system_message,
@@ -39,7 +47,8 @@ from ..store import queues as queue_store
 from ..store.database import WriteContext
 from ..store.rows import aware
 from . import rules, store
-from .decide import Answer, Decision, Facts, decide, queue_for
+from .decide import Answer, Decision, Facts, decide, language_queue, queue_for
+from .followup import sync_feedback
 from .identify import Identified, Who, identify
 from .replies import local_date, pick_lang, say, with_eta, word
 
@@ -62,6 +71,8 @@ OUTCOMES = {
     "answer": "answered",
 }
 NUMBER = "{number}"  # filled in once the ticket exists
+# The bot's own exchanges that go onto a ticket made later in the same conversation.
+CARRIED: Final = ("answered", "greeting", "clarify")
 
 
 @dataclass(slots=True)
@@ -166,6 +177,8 @@ class Prepared:
     answer: Answer | None
     masked: str | None
     integration_id: int
+    # (name, language) of the default queue's language queues (cached; None: read them)
+    lang_queues: list[tuple[str, str | None]] | None = None
 
 
 def eta_of(ticket: dict[str, Any]) -> datetime | None:
@@ -203,8 +216,9 @@ class Job:
                 return {**orjson.loads(stored), "duplicate": True}
         who = identify(ctx, self.actor, inc.who, cls.lang)
         player = who.player
-        open_id = store.open_ticket_id(conn, player["id"])
-        asking = store.asking_followup(conn, player["id"])
+        # a player made by this very message has no tickets, follow-ups or bot log yet
+        open_id = None if who.created else store.open_ticket_id(conn, player["id"])
+        asking = None if who.created else store.asking_followup(conn, player["id"])
         known = player.get("languages") or []
         lang = pick_lang(cls.lang, inc.language, asking and asking["lang"], *known)
         score = None
@@ -245,9 +259,19 @@ class Job:
             assert asking is not None and score is not None
             out["reply"], out["ticket"] = self._feedback(ctx, asking, score, lang)
         elif decision.action in ("refuse", "clarify", "greet"):
-            out["reply"] = {"text": say(decision.reply, lang), "lang": lang}
+            text = say(decision.reply, lang)
+            out["reply"] = {"text": text, "lang": lang}
+            self._log(ctx, player["id"], out["outcome"], lang, text)
+        elif decision.action == "answer" and open_id is None:
+            # the bot answered it itself: no ticket, the exchange goes to the intake log
+            assert self.prep.answer is not None
+            text = self.prep.answer.text
+            out["reply"] = {"text": text, "lang": lang}
+            out["article_id"] = self.prep.answer.article_id
+            self._log(ctx, player["id"], out["outcome"], lang, text)
         else:
-            reply, ticket = self._ticket(ctx, who, decision, facts, lang, open_id)
+            routed_lang = lang if (cls.lang or inc.language or known) else None
+            reply, ticket = self._ticket(ctx, who, decision, facts, lang, open_id, routed_lang)
             out["reply"] = {"text": reply, "lang": lang}
             out["ticket"] = ticket
             if decision.action == "ticket":
@@ -269,6 +293,28 @@ class Job:
             )
         return out
 
+    # -- the intake log ---------------------------------------------------------------------
+    def _log(self, ctx: WriteContext, player_id: int, outcome: str, lang: str, reply: str) -> None:
+        inc, cls = self.prep.inc, self.prep.cls
+        answer = self.prep.answer
+        store.insert_log(
+            ctx.conn,
+            {
+                "player_id": player_id,
+                "integration_id": self.prep.integration_id,
+                "channel": inc.channel,
+                "outcome": outcome,
+                "intent": cls.intent,
+                "lang": lang,
+                "body": player_body(inc),
+                "masked_body": self.prep.masked,
+                "reply": reply,
+                "article_id": answer.article_id if answer and outcome == "answered" else None,
+                "ticket_id": None,
+                "created_at": ctx.now,
+            },
+        )
+
     # -- tickets -------------------------------------------------------------------------
     def _ticket(
         self,
@@ -278,28 +324,35 @@ class Job:
         facts: Facts,
         lang: str,
         open_id: int | None,
+        routed_lang: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
         inc, cls, conn = self.prep.inc, self.prep.cls, ctx.conn
         player = who.player
-        target = open_id
-        if target is None and decision.action == "ticket":
-            target = self._recent_bot_ticket(ctx, player["id"])
         body = player_body(inc)
-        created = target is None
+        created = open_id is None
         if created:
-            queue = queue_for(facts, self.settings.intake_payments_queue)
-            if queue is not None and not queue_store.exists(conn, queue):
-                queue = None
+            window = timedelta(minutes=self.settings.intake_reopen_minutes)
+            earlier = (
+                []
+                if who.created
+                else store.conversation(conn, player["id"], ctx.now - window, CARRIED)
+            )
+            queue = self._queue_for(conn, facts, player, routed_lang, body)
+            if queue is None and earlier and player.get("tier") == Tier.standard.value:
+                # create_ticket reads stop-phrases in the first message; this one counts
+                queue = phrase_queue(conn, body)
+            # the ticket opens with the conversation's first player message, if any
+            first = earlier[0] if earlier else {"body": body, "masked_body": self.prep.masked}
             data = {
                 "subject": rules.subject_from(inc.text, f"{cls.intent} via {inc.channel}"),
-                "body": body,
+                "body": first["body"],
                 "channel": inc.channel,
                 "priority": cls.priority,
                 "language": lang,
                 "tags": decision.tags,
                 "transaction_refs": [inc.transaction_id] if inc.transaction_id else [],
                 "player": {"external_id": player["external_id"]},
-                "masked_body": self.prep.masked,
+                "masked_body": first["masked_body"],
             }
             if queue:
                 data["queue"] = queue
@@ -311,9 +364,11 @@ class Job:
                 vip_queue=self.settings.vip_queue,
             )
             ticket_id = ticket["id"]
+            if earlier:
+                self._carry(ctx, ticket_id, earlier, body)
         else:
-            assert target is not None
-            ticket_id = target
+            assert open_id is not None
+            ticket_id = open_id
             add_message(
                 ctx,
                 self.actor,
@@ -331,12 +386,53 @@ class Job:
             add_system_message(ctx, ticket_id, answer.note, (ticket["queue"], player.get("host")))
         reply = self._reply(decision, lang, ticket, player.get("timezone"), ctx.now)
         add_message(ctx, self.actor, ticket_id, {"kind": "bot", "body": reply})
-        if decision.action == "answer" and created:
-            # the bot answered it itself: resolved, and out of the agents' queues
-            ticket = update_ticket(
-                ctx, SYSTEM, ticket_id, ticket["version"], {"status": Status.resolved.value}
-            )
         return reply, ticket_summary(ticket, created=created)
+
+    def _carry(
+        self, ctx: WriteContext, ticket_id: int, earlier: list[dict[str, Any]], body: str
+    ) -> None:
+        """The conversation with the bot onto the new ticket, in order: its first player
+        message opened the ticket; then each bot reply and player message, then this
+        message. The log rows remember the ticket that took them."""
+        for i, row in enumerate(earlier):
+            if i:
+                player_msg = {"kind": "player", "body": row["body"]}
+                add_message(
+                    ctx, self.actor, ticket_id, {**player_msg, "masked_body": row["masked_body"]}
+                )
+            add_message(ctx, self.actor, ticket_id, {"kind": "bot", "body": row["reply"]})
+        add_message(
+            ctx,
+            self.actor,
+            ticket_id,
+            {"kind": "player", "body": body, "masked_body": self.prep.masked},
+        )
+        store.attach_log(ctx.conn, [row["id"] for row in earlier], ticket_id)
+
+    def _queue_for(
+        self,
+        conn: Any,
+        facts: Facts,
+        player: dict[str, Any],
+        lang: str | None,
+        body: str,
+    ) -> str | None:
+        """The new ticket's queue: Security/Payments for money and security hand-offs; for a
+        standard-tier player, the default queue's language queue (`l1-ru`) when one exists
+        and no stop-phrase sends it elsewhere; None: `create_ticket` decides (VIP queue,
+        stop-phrase queue, default queue)."""
+        queue = queue_for(facts, self.settings.intake_payments_queue)
+        if queue is not None:
+            return queue if queue_store.exists(conn, queue) else None
+        if lang is None or player.get("tier") != Tier.standard.value:
+            return None
+        family = self.prep.lang_queues
+        if family is None:
+            family = store.language_queues(conn, self.settings.default_queue)
+        found = language_queue(family, self.settings.default_queue, lang)
+        if found is None or phrase_queue(conn, body) is not None:
+            return None  # the default queue, or the stop-phrase's queue
+        return found
 
     def _reply(
         self,
@@ -354,36 +450,29 @@ class Job:
         text = say(decision.reply, lang, number=number)
         return with_eta(text, lang, eta_of(ticket), timezone, now)
 
-    def _recent_bot_ticket(self, ctx: WriteContext, player_id: int) -> int | None:
-        """A ticket the bot answered minutes ago: "that did not help" goes back onto it (it
-        reopens, and the person sees what the bot said)."""
-        latest = store.latest_ticket(ctx.conn, player_id)
-        if latest is None or "bot-answered" not in (latest["tags"] or []):
-            return None
-        if latest["status"] != Status.resolved.value:
-            return None
-        window = timedelta(minutes=self.settings.intake_reopen_minutes)
-        updated = aware(latest["updated_at"])
-        return latest["id"] if updated is not None and ctx.now - updated <= window else None
-
     # -- follow-up answers ------------------------------------------------------------------
     def _feedback(
         self, ctx: WriteContext, asking: dict[str, Any], score: int, lang: str
     ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The player's rating: kept on the follow-up and the ticket row (`feedback`), and as
+        the player's message and the bot's next question on the ticket, which stays resolved."""
         ticket_id = asking["ticket_id"]
         ticket = read_ticket(ctx.conn, ticket_id, full=False)
         scope = (ticket["queue"], ticket["player"]["host"])
         if asking["state"] == "asked_csat":
             store.update_followup(ctx.conn, ticket_id, {"csat": score, "state": "asked_nps"})
-            add_system_message(ctx, ticket_id, f"feedback: CSAT {score}/5", scope)
-            text = say("followup_nps", lang)
+            note, text = f"feedback: CSAT {score}/5", say("followup_nps", lang)
         else:
             store.update_followup(
                 ctx.conn, ticket_id, {"nps": score, "state": "done", "answered_at": ctx.now}
             )
-            add_system_message(ctx, ticket_id, f"feedback: NPS {score}/10", scope)
-            text = say("followup_thanks", lang)
+            note, text = f"feedback: NPS {score}/10", say("followup_thanks", lang)
+        sync_feedback(ctx.conn, ticket_id)
+        words = {"kind": "player", "body": player_body(self.prep.inc), "keep_status": True}
+        add_message(ctx, self.actor, ticket_id, {**words, "masked_body": self.prep.masked})
+        add_system_message(ctx, ticket_id, note, scope)
         add_message(ctx, self.actor, ticket_id, {"kind": "bot", "body": text})
+        ticket = read_ticket(ctx.conn, ticket_id, full=False)
         return {"text": text, "lang": lang}, ticket_summary(ticket, created=False)
 
 
@@ -433,7 +522,8 @@ async def prepare(rt: Any, inc: Incoming, integration_id: int) -> Prepared:
         if article is not None:
             answer = kb_answer(article, lang)
     masked = masked_body(inc.text) if inc.text else None
-    return Prepared(inc, cls, answer, masked, integration_id)
+    lang_queues = await rt.language_queues()
+    return Prepared(inc, cls, answer, masked, integration_id, lang_queues)
 
 
 def topic_article(conn: Any, topic: str, lang: str) -> dict[str, Any] | None:

@@ -41,6 +41,7 @@ class IntakeRuntime:
         # key hash → (actor, integration id, time cached), like the bearer-token cache
         self._keys: dict[str, tuple[Actor, int, float]] = {}
         self._kb: dict[tuple[str, str], tuple[dict[str, Any] | None, float]] = {}
+        self._lang_queues: tuple[list[tuple[str, str | None]], float] | None = None
         self.followups = FollowUps(settings, db)
         self._tasks: list[asyncio.Task[Any]] = []
 
@@ -114,6 +115,16 @@ class IntakeRuntime:
         article = await self.db.read(lambda conn: pipeline.topic_article(conn, topic, lang))
         self._kb[key] = (article, time.monotonic())
         return article
+
+    async def language_queues(self) -> list[tuple[str, str | None]]:
+        """(name, language) of the default queue's language queues, cached like articles."""
+        hit = self._lang_queues
+        if hit is not None and time.monotonic() - hit[1] < KB_CACHE_SECONDS:
+            return hit[0]
+        default = self.settings.default_queue
+        found = await self.db.read(lambda conn: store.language_queues(conn, default))
+        self._lang_queues = (found, time.monotonic())
+        return found
 
     async def search_article(self, text: str, lang: str) -> dict[str, Any] | None:
         hits = await self.db.read(lambda conn: kb_store.search(conn, text, lang, 1))

@@ -1,4 +1,5 @@
-"""SQL of the intake door: integrations, identities, receipts, follow-ups, loop state."""
+"""SQL of the intake door: integrations, identities, receipts, the log of what the bot handled
+alone, follow-ups, loop state."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from ..store.tables import players, tickets, users
+from ..store.tables import players, queues, tickets, users
 from ..store.tables_intake import (
     intake_followups,
     intake_identities,
+    intake_log,
     intake_receipts,
     intake_state,
     integrations,
@@ -103,21 +105,64 @@ _OPEN_TICKET = (
     .order_by(tickets.c.updated_at.desc(), tickets.c.id.desc())
     .limit(1)
 )
-_LATEST_TICKET = (
-    select(tickets.c.id, tickets.c.status, tickets.c.tags, tickets.c.updated_at)
-    .where(tickets.c.player_id == bindparam("player_id"))
-    .order_by(tickets.c.id.desc())
-    .limit(1)
-)
 
 
 def open_ticket_id(conn: Connection, player_id: int) -> int | None:
     return conn.execute(_OPEN_TICKET, {"player_id": player_id}).scalar_one_or_none()
 
 
-def latest_ticket(conn: Connection, player_id: int) -> dict[str, Any] | None:
-    row = conn.execute(_LATEST_TICKET, {"player_id": player_id}).mappings().first()
-    return dict(row) if row else None
+_FAMILY = select(queues.c.name, queues.c.language).where(queues.c.name.like(bindparam("prefix")))
+
+
+def language_queues(conn: Connection, default_queue: str) -> list[tuple[str, str | None]]:
+    """(name, language) of the default queue's regional queues (`l1-…`)."""
+    rows = conn.execute(_FAMILY, {"prefix": default_queue + "-%"})
+    return [(r.name, r.language) for r in rows]
+
+
+# -- the log of what the bot handled alone ---------------------------------------------------
+_INSERT_LOG = insert(intake_log).returning(intake_log.c.id)
+
+
+def insert_log(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(_INSERT_LOG, values).scalar_one()
+
+
+_CONVERSATION = (
+    select(intake_log)
+    .where(
+        intake_log.c.player_id == bindparam("player_id"),
+        intake_log.c.created_at >= bindparam("since"),
+        intake_log.c.ticket_id.is_(None),
+        intake_log.c.outcome.in_(bindparam("outcomes", expanding=True)),
+    )
+    .order_by(intake_log.c.id)
+)
+
+
+def conversation(
+    conn: Connection, player_id: int, since: datetime, outcomes: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The player's exchanges with the bot since `since` not yet on a ticket, oldest first."""
+    rows = conn.execute(
+        _CONVERSATION, {"player_id": player_id, "since": since, "outcomes": list(outcomes)}
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def attach_log(conn: Connection, log_ids: list[int], ticket_id: int) -> None:
+    conn.execute(update(intake_log).where(intake_log.c.id.in_(log_ids)).values(ticket_id=ticket_id))
+
+
+def log_for_player(conn: Connection, player_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    """The player's latest exchanges with the bot, newest first."""
+    rows = conn.execute(
+        select(intake_log)
+        .where(intake_log.c.player_id == player_id)
+        .order_by(intake_log.c.id.desc())
+        .limit(limit)
+    ).mappings()
+    return [dict(r) for r in rows]
 
 
 # -- receipts (a channel's own message ids) ------------------------------------------------

@@ -24,6 +24,7 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import Connection, text
 
 from ..domain.ticket_clock import Firing
+from ..services import prediction
 from ..services import sla as sla_service
 from ..store import clock as clock_store
 from ..store.database import Database, utcnow
@@ -39,6 +40,9 @@ LATENESS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600),
 )
 FIRED = Counter("agent_console_sla_firings", "Warnings, breaches and escalation steps fired")
+PREDICTED = Counter(
+    "agent_console_sla_predicted_breaches", "Tickets flagged as going to breach their SLA"
+)
 TICKS = Counter("agent_console_sla_ticks", "SLA job steps that reconciled due tickets")
 
 
@@ -47,12 +51,18 @@ class SlaClock:
         self,
         db: Database,
         *,
-        batch: int = 1000,
+        batch: int = 50,
         max_sleep_s: float = 1.0,
         min_gap_s: float = 0.02,
         leader_retry_s: float = 2.0,
+        predict_every_s: float = 0.0,
+        predict_settings: prediction.PredictSettings | None = None,
     ) -> None:
         self.db = db
+        # Breach prediction (services.prediction) every this many seconds; 0: off.
+        self.predict_every_s = predict_every_s
+        self.predict_settings = predict_settings or prediction.PredictSettings()
+        self._next_predict = 0.0
         self.batch = batch
         # Upper bound on a sleep: due times written by another process, which does not poke.
         self.max_sleep_s = max_sleep_s
@@ -61,6 +71,7 @@ class SlaClock:
         self.leader_retry_s = leader_retry_s
         self.is_leader = False
         self.lateness: list[float] = []  # seconds late of each firing, newest last (bench)
+        self.batch_seconds: list[float] = []  # each reconcile write, start to commit (bench)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -128,6 +139,9 @@ class SlaClock:
                     await asyncio.sleep(self.leader_retry_s)
                     continue
                 await self.step()
+                if self.predict_every_s > 0 and time.monotonic() >= self._next_predict:
+                    self._next_predict = time.monotonic() + self.predict_every_s
+                    await self.predict()
                 await self._sleep()
             except asyncio.CancelledError:
                 raise
@@ -142,13 +156,25 @@ class SlaClock:
             nxt = await self.db.read(clock_store.next_due)
             if nxt is None or nxt > utcnow():
                 return total
+            started = time.perf_counter()
             done, firings = await self.db.write(
                 lambda ctx: sla_service.reconcile_due(ctx, self.batch)
             )
+            self.batch_seconds.append(time.perf_counter() - started)
+            if len(self.batch_seconds) > 100_000:
+                del self.batch_seconds[:50_000]
             self._observe(firings)
             total += done
             if done < self.batch:
                 return total
+
+    async def predict(self) -> prediction.PredictReport:
+        """Flag the waiting tickets that will breach (and clear those that will not)."""
+        cfg = self.predict_settings
+        report = await self.db.write(lambda ctx: prediction.predict(ctx, cfg))
+        if report.flagged:
+            PREDICTED.inc(len(report.flagged))
+        return report
 
     def _observe(self, firings: list[Firing]) -> None:
         if not firings:
@@ -167,6 +193,8 @@ class SlaClock:
         self._wake.clear()  # before reading: a poke from now on is not lost
         nxt = await self.db.read(clock_store.next_due)
         delay = self.max_sleep_s
+        if self.predict_every_s > 0:
+            delay = min(delay, max(0.0, self._next_predict - time.monotonic()))
         if nxt is not None:
             delay = min(delay, max(0.0, (nxt - utcnow()).total_seconds()))
         if delay > 0:

@@ -25,16 +25,6 @@ from .players import SENSITIVE_PROFILE_KEYS, upsert_player
 EXPORT_FORMAT = "agent-console.player-export/1"
 
 
-def ticket_shape(row: dict[str, Any]) -> dict[str, Any]:
-    """A ticket's public shape, with when the retention policy anonymised it."""
-    return {**shapes.ticket(row), "anonymised_at": aware(row.get("anonymised_at"))}
-
-
-def attachment_shape(row: dict[str, Any]) -> dict[str, Any]:
-    """An attachment's metadata; `anonymised_at` set means its file was deleted."""
-    return {**shapes.attachment(row), "anonymised_at": aware(row.get("anonymised_at"))}
-
-
 def _audit_shape(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in ("prev_hash", "hash")}
     for key in ("before", "after"):
@@ -64,10 +54,10 @@ def export_player(
         ticket_row = ticket_store.get(conn, ticket_id)
         if ticket_row is None:  # pragma: no cover - tickets are never deleted
             continue
-        ticket = ticket_shape(ticket_row)
+        ticket = shapes.ticket(ticket_row)
         ticket["messages"] = [shapes.message(m) for m in message_store.for_ticket(conn, ticket_id)]
         ticket["attachments"] = [
-            attachment_shape(a) for a in attachment_store.for_ticket(conn, ticket_id)
+            shapes.attachment(a) for a in attachment_store.for_ticket(conn, ticket_id)
         ]
         wanted["ticket"].append(str(ticket_id))
         wanted["message"] += [str(m["id"]) for m in ticket["messages"]]

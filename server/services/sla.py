@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, update
 
 from .. import shapes
+from ..domain.automation import Silence
 from ..domain.calendars import Calendar
 from ..domain.escalation import STOP_FACTORS, detect_stop_phrases
 from ..domain.sla import EventKind, SlaEvent
@@ -37,7 +38,7 @@ from ..store import clock as clock_store
 from ..store.database import Scope, WriteContext, utcnow
 from ..store.rows import aware
 from ..store.tables import tickets
-from . import SYSTEM, audit
+from . import SYSTEM, audit, automation
 
 TIER_BY_RANK = shapes.TIER_BY_RANK
 
@@ -112,7 +113,12 @@ def ticket_json(row: Mapping[str, Any], now: datetime | None = None) -> dict[str
     out = shapes.ticket(dict(row))
     snapshot = row.get("sla")
     now = now or utcnow()
-    out["sla"] = project(snapshot, now, calendars_for(row.get("sla_policy")))
+    out["sla"] = project(
+        snapshot,
+        now,
+        calendars_for(row.get("sla_policy")),
+        predicted_breach=bool(row.get("sla_predicted")),
+    )
     out["escalation"] = escalation_view(snapshot)
     return out
 
@@ -175,6 +181,19 @@ def facts_of(row: Mapping[str, Any]) -> ClockFacts:
         factors={k: datetime.fromisoformat(v) for k, v in (row.get("factors") or {}).items()},
         queue_since=aware(row.get("queue_since")),
         overrides=dict(row.get("sla_overrides") or {}),
+        silence=silence_of(row),
+    )
+
+
+def silence_of(row: Mapping[str, Any]) -> Silence | None:
+    """Waiting on the player's clarification since when (the automation's silence timer)."""
+    if row["status"] != Status.needs_clarification.value or row.get("waiting_on") != "player":
+        return None
+    return Silence(
+        since=aware(row["waiting_since"]),  # type: ignore[arg-type]
+        priority=row["priority"],
+        timezone=row.get("player_timezone"),
+        quiet_mode=bool(row.get("player_quiet_mode")),
     )
 
 
@@ -208,7 +227,9 @@ def reconcile(
     ticket_id = row["id"]
     if events is None:
         events = to_sla_events(clock_store.events_for(ctx.conn, [ticket_id])[ticket_id])
-    outcome = evaluate(policy_for(row.get("sla_policy")), facts_of(row), events, ctx.now)
+    outcome = evaluate(
+        policy_for(row.get("sla_policy")), facts_of(row), events, ctx.now, automation.rules()
+    )
     new: list[Firing] = []
     if outcome.firings:
         if fired is None:
@@ -217,29 +238,49 @@ def reconcile(
     return clock_columns(outcome), new
 
 
-def act_on(ctx: WriteContext, row: Mapping[str, Any], firings: Sequence[Firing]) -> None:
-    """Store the firings' keys and act on each: feed events, history lines, audit rows."""
+def act_on(
+    ctx: WriteContext,
+    row: Mapping[str, Any],
+    firings: Sequence[Firing],
+    *,
+    keys_out: list[dict[str, Any]] | None = None,
+    automation_out: list[tuple[Mapping[str, Any], list[Firing]]] | None = None,
+) -> None:
+    """Store the firings' keys and act on each: feed events, history lines, audit rows.
+    With ``keys_out`` the key rows are appended there for the caller to insert in one go,
+    and automation firings (which write the ticket) go to ``automation_out`` for the caller
+    to run once the keys and clock columns are written."""
     if not firings:
         return
     from .tickets import add_system_message, scope_of  # one module uses the other
 
     ticket_id = row["id"]
     scope: Scope = scope_of(row)  # type: ignore[arg-type]
-    clock_store.add_firings(
-        ctx.conn,
-        [
-            {
-                "ticket_id": ticket_id,
-                "clock": f.clock,
-                "started_at": f.key[1],
-                "event": f.event,
-                "due_at": f.due_at,
-                "fired_at": ctx.now,
-                "late_s": f.late_s(ctx.now),
-            }
-            for f in firings
-        ],
-    )
+    key_rows = [
+        {
+            "ticket_id": ticket_id,
+            "clock": f.clock,
+            "started_at": f.key[1],
+            "event": f.event,
+            "due_at": f.due_at,
+            "fired_at": ctx.now,
+            "late_s": f.late_s(ctx.now),
+        }
+        for f in firings
+    ]
+    if keys_out is None:
+        clock_store.add_firings(ctx.conn, key_rows)
+    else:
+        keys_out.extend(key_rows)
+    # Actions that write the ticket itself: automation, and routing on escalation (a
+    # cheapest-first queue hands an escalated ticket to a more senior agent).
+    writes = [f for f in firings if f.clock.startswith(("automation:", "escalation:"))]
+    if writes:
+        if automation_out is not None:
+            automation_out.append((row, writes))
+        else:
+            automation.run(ctx, row, writes)
+    firings = [f for f in firings if not f.clock.startswith("automation:")]
     for f in firings:
         late_s = f.late_s(ctx.now)
         data = {
@@ -317,16 +358,20 @@ def reconcile_due(ctx: WriteContext, limit: int) -> tuple[int, list[Firing]]:
     rows = ticket_store.get_many(ctx.conn, ids)
     history = clock_store.events_for(ctx.conn, ids)
     fired = clock_store.fired_keys(ctx.conn, ids)
-    updates, acted = [], []
+    updates, acted, keys = [], [], []
+    deferred: list[tuple[Mapping[str, Any], list[Firing]]] = []
     for row in rows:
         cols, firings = reconcile(ctx, row, to_sla_events(history[row["id"]]), fired=fired)
         cols.setdefault("escalation_level", row["escalation_level"])
         updates.append({"_id": row["id"], **cols})
         ticket = ticket_json({**row, **cols}, ctx.now)
         ctx.record("ticket", row["id"], "clock", without_thread(ticket))
-        act_on(ctx, row, firings)
+        act_on(ctx, row, firings, keys_out=keys, automation_out=deferred)
         acted += firings
+    clock_store.add_firings(ctx.conn, keys)
     ctx.conn.execute(_SET_CLOCK, updates)
+    for row, auto in deferred:  # they write the ticket: after its clock columns
+        automation.run(ctx, row, auto)
     return len(rows), acted
 
 

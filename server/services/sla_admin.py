@@ -159,6 +159,13 @@ def store_policy(
         policy.version,
         after={"digest": policy.digest, "current": make_current},
     )
+    # Other server processes (PostgreSQL) learn of it from the change feed and reload.
+    ctx.record(
+        "sla_policy",
+        policy.version,
+        "create",
+        {"version": policy.version, "digest": policy.digest, "current": make_current},
+    )
 
 
 def policy_listing() -> list[dict[str, Any]]:

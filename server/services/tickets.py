@@ -21,7 +21,7 @@ from ..store import queues as queue_store
 from ..store import tickets as ticket_store
 from ..store import users as user_store
 from ..store.database import Scope, WriteContext
-from . import SYSTEM, Actor, audit, sla
+from . import SYSTEM, Actor, audit, routing, sla
 from .players import upsert_player
 
 
@@ -114,7 +114,24 @@ def create_ticket(
         "queue_since": now,
         "factors": sla.factors_after_tags(None, tags, now) or None,
     }
+    # The clock is computed before the insert (it needs no id), so the row goes in whole.
+    row = {
+        **values,
+        "id": None,
+        "player_external_id": player["external_id"],
+        "player_name": player.get("name"),
+        "player_host": player.get("host"),
+        "player_timezone": player.get("timezone"),
+        "player_quiet_mode": player.get("quiet_mode"),
+        "assignee_username": None,
+    }
+    first = sla.first_events(0, now, 0)
+    clock, firings = sla.reconcile(
+        ctx, row, sla.to_sla_events([first[0], {**first[1], "body": data["body"]}]), fired=set()
+    )
+    values.update(clock)
     ticket_id = ticket_store.insert_ticket(conn, values)
+    row.update(clock, id=ticket_id)
     message = {
         "ticket_id": ticket_id,
         "kind": MessageKind.player.value,
@@ -129,28 +146,20 @@ def create_ticket(
         "retract_reason": None,
     }
     message_id = message_store.insert_message(conn, message)
+    clock_store.add_events(conn, sla.first_events(ticket_id, now, message_id))
     # The shapes are built from what was written, without reading it back.
-    row = {
-        **values,
-        "id": ticket_id,
-        "player_external_id": player["external_id"],
-        "player_name": player.get("name"),
-        "player_host": player.get("host"),
-        "assignee_username": None,
-    }
-    history = sla.first_events(ticket_id, now, message_id)
-    clock_store.add_events(conn, history)
-    clock, firings = sla.reconcile(
-        ctx, row, sla.to_sla_events([history[0], {**history[1], "body": data["body"]}]), fired=set()
-    )
-    ticket_store.update_ticket(conn, ticket_id, clock)
-    row.update(clock)
+    routed = routing.on_create(ctx, row)  # the agent it goes to, or None: it waits
+    if routed is not None:
+        ticket_store.update_ticket(conn, ticket_id, routed.columns)
+        row.update(routed.columns)
+        row["assignee_username"] = routed.username
     ticket = sla.ticket_json(row, now)
     msg = shapes.message({**message, "id": message_id, "author_username": None})
     # The route masked the body off the writer thread; None means it holds nothing to mask.
     public = masked_message(msg, data["masked_body"]) if data.get("masked_body") else msg
     ctx.record("ticket", ticket_id, "create", ticket)
     ctx.record("message", message_id, "create", public, (queue, player.get("host")))
+    routing.announce(ctx, row, routed)
     sla.act_on(ctx, row, firings)
     audit(
         ctx,
@@ -247,6 +256,7 @@ def update_ticket(
         before={k: row[k] for k in changes if k in AUDITED_FIELDS},
         after={k: v for k, v in changes.items() if k in AUDITED_FIELDS},
     )
+    freed = routing.on_update(ctx, actor, row, changes)  # assignment times, agents' loads
     changes["version"] = row["version"] + 1
     changes["updated_at"] = now
     ticket_store.update_ticket(conn, ticket_id, changes)
@@ -268,6 +278,7 @@ def update_ticket(
             {"id": ticket_id, "queue": changes["queue"]},
             scope_of(row),
         )
+    routing.fill(ctx, freed)  # who freed capacity gets waiting tickets
     return ticket
 
 
@@ -358,7 +369,8 @@ def add_message(
     if kind == MessageKind.reply:
         new_status = machine.after_agent_reply(status)
         waiting_on = "player" if new_status.is_open else None
-    elif kind == MessageKind.player:
+    elif kind == MessageKind.player and not data.get("keep_status"):
+        # (keep_status: a player's rating of a resolved ticket, which must not reopen it)
         new_status = machine.after_player_message(status)
         waiting_on = "agent"
     if waiting_on != row["waiting_on"]:
@@ -378,8 +390,12 @@ def add_message(
     if new_status != status:
         history.append(sla.status_event(ticket_id, new_status, now))
     clock_store.add_events(conn, history)
-    clock, firings = sla.reconcile(ctx, {**row, **ticket_changes})
+    if kind == MessageKind.bot and new_status == status:  # moves no SLA clock (domain.sla)
+        clock, firings = {}, []
+    else:
+        clock, firings = sla.reconcile(ctx, {**row, **ticket_changes})
     ticket_changes.update(clock)
+    routing.on_message(ctx, actor, row, kind.value, ticket_changes)  # the assignee answered
     ticket_store.update_ticket(conn, ticket_id, ticket_changes)
     msg = shapes.message(
         {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
+import pyotp.utils
 
 from ..security import hash_password
 from ..store import users as user_store
@@ -84,7 +86,12 @@ def set_totp_secret(url: str, username: str, *, enroll: bool, audit_key: bytes) 
             user = user_store.get_by_username(ctx.conn, username)
             if user is None:
                 return False
-            values = {"totp_secret": secret, "totp_pending_secret": None, "totp_pending_at": None}
+            values = {
+                "totp_secret": secret,
+                "totp_pending_secret": None,
+                "totp_pending_at": None,
+                "totp_last_step": None,  # a new secret: the old one's steps do not count
+            }
             user_store.update_user(ctx.conn, user["id"], values)
             action = "auth.totp_enroll" if enroll else "auth.totp_remove"
             audit(ctx, SYSTEM, action, "user", user["id"])
@@ -102,11 +109,28 @@ def set_totp_secret(url: str, username: str, *, enroll: bool, audit_key: bytes) 
 ISSUER = "Agent Console"
 # An enrolment not confirmed within this time is void (enroll again for a new secret).
 PENDING_TTL = timedelta(minutes=10)
+# The clock codes are checked against (unix seconds; tests freeze it).
+clock = time.time
 
 
-def totp_ok(secret: str | None, code: str | None) -> bool:
-    """One 30 s step either side allows for clock drift between phone and server."""
-    return bool(secret and code) and pyotp.TOTP(secret).verify(code, valid_window=1)  # type: ignore[arg-type]
+def totp_step(secret: str | None, code: str | None, at: float | None = None) -> int | None:
+    """The time step (unix time // 30) whose code this is, or None when it is no code of the
+    secret now. One step either side allows for clock drift between phone and server; the
+    newest step wins when a code happens to match two."""
+    if not secret or not code:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(clock() if at is None else at)
+    for step in (now + 1, now, now - 1):
+        if pyotp.utils.strings_equal(code, totp.generate_otp(step)):
+            return step
+    return None
+
+
+def totp_fresh(step: int, last_step: int | None) -> bool:
+    """A code is used once: its step must be newer than the last step accepted for the user
+    (a replayed code, or an older one still inside the drift window, is refused)."""
+    return last_step is None or step > last_step
 
 
 def new_totp_secret() -> str:

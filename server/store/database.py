@@ -229,6 +229,16 @@ class Database:
             self._execute(batch)
 
     def _execute(self, batch: list[tuple[Job[Any], concurrent.futures.Future[Any]]]) -> None:
+        # A caller that gave up (its request was cancelled) is not written for; the others'
+        # futures are marked running, so a cancel from now on cannot race the result.
+        batch = [item for item in batch if item[1].set_running_or_notify_cancel()]
+        if not batch:
+            return
+        self._execute_running(batch)
+
+    def _execute_running(
+        self, batch: list[tuple[Job[Any], concurrent.futures.Future[Any]]]
+    ) -> None:
         try:
             results, committed = self._run_batch([job for job, _ in batch])
         except Exception as exc:  # one job failed: retry each alone to isolate it
@@ -236,7 +246,7 @@ class Database:
                 batch[0][1].set_exception(exc)
                 return
             for item in batch:
-                self._execute([item])
+                self._execute_running([item])
             return
         if committed and self.on_commit is not None:
             try:

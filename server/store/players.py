@@ -21,8 +21,11 @@ def get_by_id(conn: Connection, player_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+_INSERT = insert(players).returning(players.c.id)  # built once: a hot path of intake
+
+
 def create(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(insert(players).values(**values).returning(players.c.id)).scalar_one()
+    return conn.execute(_INSERT, values).scalar_one()
 
 
 def update_fields(conn: Connection, player_id: int, values: dict[str, Any]) -> None:

@@ -20,8 +20,19 @@ def names(conn: Connection) -> set[str]:
 _EXISTS = select(queues.c.name).where(queues.c.name == bindparam("name"))
 
 
+# Queues are created and never deleted or renamed, so a queue once seen stays: each create
+# checks its queue, and this saves a query on the hot path. Keyed by database (tests use many).
+_seen: set[tuple[Any, str]] = set()
+
+
 def exists(conn: Connection, name: str) -> bool:
-    return conn.execute(_EXISTS, {"name": name}).first() is not None
+    key = (conn.engine.url, name)
+    if key in _seen:
+        return True
+    found = conn.execute(_EXISTS, {"name": name}).first() is not None
+    if found:
+        _seen.add(key)
+    return found
 
 
 def create(conn: Connection, values: dict[str, Any]) -> None:

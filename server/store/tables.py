@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -52,6 +53,17 @@ users = Table(
     # A secret enrolled over the API, not active until a code from it confirms it (0009).
     Column("totp_pending_secret", String(64), nullable=True),
     Column("totp_pending_at", TZ, nullable=True),
+    # The TOTP step (unix time // 30) of the last code accepted: that step or an older one is
+    # refused, so a code cannot be used twice (0010).
+    Column("totp_last_step", BigInteger, nullable=True),
+    # Routing (0012): capacity (max open tickets), experience, cost level, presence
+    # (online|away|offline), what the agent chose by hand (None: follow the event stream).
+    Column("capacity", Integer, nullable=False, default=5, server_default="5"),
+    Column("experience", Float, nullable=False, default=0.0, server_default="0"),
+    Column("cost", Integer, nullable=False, default=1, server_default="1"),
+    Column("presence", String(8), nullable=False, default="offline", server_default="offline"),
+    Column("presence_choice", String(8), nullable=True),
+    Column("presence_at", TZ, nullable=True),
 )
 
 sessions = Table(
@@ -140,6 +152,16 @@ tickets = Table(
     # the stop-list factors present on it (code -> ISO time since).
     Column("queue_since", TZ, nullable=True),
     Column("factors", JSON, nullable=True),
+    # Routing (0012): when the assignee got it; when the assignment times out unless they
+    # answer (None: answered or unassigned), read by the assignment job through its index.
+    Column("assigned_at", TZ, nullable=True),
+    Column("assign_due_at", TZ, nullable=True, index=True),
+    # The bot's follow-up once asked (0011): {"state","csat","nps","asked_at","answered_at"}.
+    Column("feedback", JSON, nullable=True),
+    # Predicted to breach (0013): the SLA job's last prediction for a ticket waiting on us.
+    Column("sla_predicted", Boolean, nullable=False, default=False, server_default="0"),
+    # Agents whose assignment of this ticket timed out: routing skips them for it (0013).
+    Column("routing_excluded", JSON, nullable=True),
     # The queue view: one queue's open tickets in work order, read top-down by keyset.
     Index(
         "ix_tickets_work_order",
@@ -155,6 +177,7 @@ tickets = Table(
     Index("ix_tickets_player", "player_id", "is_open"),
     Index("ix_tickets_assignee", "assignee_id", "is_open"),
     Index("ix_tickets_status", "status"),
+    Index("ix_tickets_sla_predicted", "sla_predicted"),
     # The SLA job reads tickets in order of the next instant their clock changes.
     Index("ix_tickets_sla_next", "sla_next_at"),
     sqlite_autoincrement=True,
@@ -175,6 +198,7 @@ ticket_events = Table(
     Column("level", SmallInteger, nullable=True),
     Column("message_id", Id, ForeignKey("messages.id"), nullable=True),
     Index("ix_ticket_events_ticket", "ticket_id", "id"),
+    Index("ix_ticket_events_kind_at", "kind", "at"),  # recent answer times (0013)
 )
 
 # Every warning, breach and escalation step that fired, once: the key is the clock instance
@@ -251,6 +275,8 @@ changes = Table(
     Column("queue", String(64), nullable=True),
     Column("host", String(64), nullable=True),
     Column("created_at", TZ, nullable=False),
+    # The retention policy finds the entries of the rows it anonymises by this (0010).
+    Index("ix_changes_entity_entity_id", "entity", "entity_id"),
 )
 
 change_counter = Table(

@@ -1,6 +1,7 @@
-"""Tables of the intake door (integrations, channel identities, receipts, follow-ups) and the
-knowledge base. Migration 0008 creates them; full-text search structures that SQLAlchemy Core
-does not model (SQLite FTS5 table, PostgreSQL tsvector column) are made there too."""
+"""Tables of the intake door (integrations, channel identities, receipts, follow-ups, the log
+of what the bot handled alone) and the knowledge base. Migrations 0008 and 0011 create them;
+full-text search structures that SQLAlchemy Core does not model (SQLite FTS5 table,
+PostgreSQL tsvector column) are made there too."""
 
 from __future__ import annotations
 
@@ -78,6 +79,31 @@ intake_followups = Table(
     Column("answered_at", TZ, nullable=True),
     Index("ix_intake_followups_due", "state", "due_at"),
     Index("ix_intake_followups_player", "player_id", "state"),
+)
+
+# What the bot handled without a ticket (0011): one row per player message it answered from the
+# knowledge base or a status look-up, greeted, asked to write words, or refused — the player's
+# words (and their masked form) and the bot's reply. When a later message of the same player
+# needs a person, the rows of the conversation (`intake_reopen_minutes`) go onto the new
+# ticket as player and bot messages, and `ticket_id` says which ticket took them.
+intake_log = Table(
+    "intake_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("player_id", Id, ForeignKey("players.id"), nullable=False),
+    Column("integration_id", Id, nullable=True),
+    Column("channel", String(16), nullable=False),
+    Column("outcome", String(24), nullable=False),  # answered | greeting | clarify | refused
+    Column("intent", String(32), nullable=True),
+    Column("lang", String(16), nullable=True),
+    Column("body", Text, nullable=False),  # the player's words as a ticket would keep them
+    Column("masked_body", Text, nullable=True),  # the same with PII masked (None: nothing to)
+    Column("reply", Text, nullable=False),  # the bot's answer
+    Column("article_id", Id, nullable=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=True),
+    Column("created_at", TZ, nullable=False),
+    Index("ix_intake_log_player", "player_id", "created_at"),
+    Index("ix_intake_log_created", "created_at"),
 )
 
 # Small key/value state of the intake's background loop (the change-feed cursor).

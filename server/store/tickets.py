@@ -28,6 +28,8 @@ TICKET_COLUMNS = (
     players.c.external_id.label("player_external_id"),
     players.c.name.label("player_name"),
     players.c.host.label("player_host"),
+    players.c.timezone.label("player_timezone"),  # the automation's quiet hours
+    players.c.quiet_mode.label("player_quiet_mode"),
     users.c.username.label("assignee_username"),
 )
 WORK_ORDER = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from .tables import sessions, users
 
@@ -131,12 +131,29 @@ def start_totp_enrolment(conn: Connection, user_id: int, secret: str, now: datet
     )
 
 
-def confirm_totp_enrolment(conn: Connection, user_id: int, secret: str) -> bool:
-    """Make the pending secret the active one, if it is still the one pending."""
+def confirm_totp_enrolment(conn: Connection, user_id: int, secret: str, step: int) -> bool:
+    """Make the pending secret the active one, if it is still the one pending; `step` is the
+    confirming code's (used: it cannot sign in afterwards)."""
     res = conn.execute(
         update(users)
         .where(users.c.id == user_id, users.c.totp_pending_secret == secret)
-        .values(totp_secret=secret, totp_pending_secret=None, totp_pending_at=None)
+        .values(
+            totp_secret=secret, totp_pending_secret=None, totp_pending_at=None, totp_last_step=step
+        )
+    )
+    return res.rowcount > 0
+
+
+def use_totp_step(conn: Connection, user_id: int, step: int) -> bool:
+    """Mark a code's step used; False when it (or a newer one) was used already. One
+    conditional UPDATE, so two sign-ins racing with the same code cannot both pass."""
+    res = conn.execute(
+        update(users)
+        .where(
+            users.c.id == user_id,
+            or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
     )
     return res.rowcount > 0
 
@@ -145,5 +162,7 @@ def remove_totp(conn: Connection, user_id: int) -> None:
     conn.execute(
         update(users)
         .where(users.c.id == user_id)
-        .values(totp_secret=None, totp_pending_secret=None, totp_pending_at=None)
+        .values(
+            totp_secret=None, totp_pending_secret=None, totp_pending_at=None, totp_last_step=None
+        )
     )

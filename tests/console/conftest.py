@@ -103,6 +103,7 @@ class LiveServer:
             data_dir=str(self.data_dir),
             sse_heartbeat_seconds=1.0,
             attachment_max_bytes=ATTACHMENT_CAP,
+            routing=False,  # the console's stream would make maria online and take the queue
         )
         config = uvicorn.Config(
             create_app(settings, migrate=False),

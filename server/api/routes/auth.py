@@ -25,13 +25,13 @@ from ..schemas import (
     ErrorOut,
     LoginIn,
     LoginOut,
+    MeOut,
     RevokeOut,
     TotpConfirmIn,
     TotpConfirmOut,
     TotpEnrollIn,
     TotpEnrollOut,
     TotpRemoveIn,
-    UserOut,
 )
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -61,15 +61,17 @@ async def login(payload: LoginIn, request: Request, state: State) -> Response:
     if not user["active"]:
         raise Unauthorized("this user is deactivated; ask an admin")
     try:
-        check_second_factor(user, payload.totp, state.settings.totp_required_roles)
+        step = check_second_factor(user, payload.totp, state.settings.totp_required_roles)
     except Unauthorized as exc:
-        if exc.details == {"totp": "invalid"}:  # guessing codes counts like guessing passwords
+        if exc.details == TOTP_INVALID:  # guessing codes counts like guessing passwords
             await count_failure(state, user, user["username"], ip, "auth.totp_failed")
         raise
     token = new_token()
     ttl = timedelta(hours=state.settings.token_ttl_hours)
 
     def job(ctx: WriteContext) -> Any:
+        if step is not None and not user_store.use_totp_step(ctx.conn, user["id"], step):
+            raise Unauthorized(WRONG_CODE, TOTP_INVALID)  # the same code, signing in twice
         expires_at = ctx.now + ttl
         user_store.create_session(ctx.conn, token_hash(token), user["id"], ctx.now, expires_at)
         if user["failed_logins"] or user["locked_until"]:
@@ -78,7 +80,11 @@ async def login(payload: LoginIn, request: Request, state: State) -> Response:
         ctx.audit("auth.login", "user", user["id"], who=who)
         return expires_at
 
-    expires_at = await state.db.write(job)
+    try:
+        expires_at = await state.db.write(job)
+    except Unauthorized:
+        await count_failure(state, user, user["username"], ip, "auth.totp_failed")
+        raise
     return json_response({"token": token, "expires_at": expires_at, "user": shapes.user(user)})
 
 
@@ -129,8 +135,17 @@ async def count_failure(
     await state.db.write(failed)
 
 
-def check_second_factor(user: dict[str, Any], code: str | None, required: tuple[str, ...]) -> None:
-    """Enrolled users need the current TOTP code; roles that must enroll cannot skip it."""
+WRONG_CODE = "the two-factor code is wrong or expired"
+TOTP_INVALID = {"totp": "invalid"}
+
+
+def check_second_factor(
+    user: dict[str, Any], code: str | None, required: tuple[str, ...]
+) -> int | None:
+    """Enrolled users need the current TOTP code; roles that must enroll cannot skip it.
+
+    Returns the code's time step (None: the user has no second factor). A code already used
+    (its step, or a newer one, was accepted before) is refused like a wrong one."""
     secret = user.get("totp_secret")
     if secret is None:
         if user["role"] in required:
@@ -139,14 +154,24 @@ def check_second_factor(user: dict[str, Any], code: str | None, required: tuple[
                 f"ask an admin to run `agent-console-server totp enroll {user['username']}`",
                 {"totp": "enrollment_required"},
             )
-        return
+        return None
     if code is None:
         raise Unauthorized(
             "this user signs in with a two-factor code: send the 6-digit code as `totp`",
             {"totp": "required"},
         )
-    if not user_service.totp_ok(secret, code):
-        raise Unauthorized("the two-factor code is wrong or expired", {"totp": "invalid"})
+    step = user_service.totp_step(secret, code)
+    if step is None or not user_service.totp_fresh(step, user.get("totp_last_step")):
+        raise Unauthorized(WRONG_CODE, TOTP_INVALID)
+    return step
+
+
+def _fresh_step(user: dict[str, Any], code: str) -> int | None:
+    """The step of a code of the user's active secret, if it is right and not used yet."""
+    step = user_service.totp_step(user["totp_secret"], code)
+    if step is None or not user_service.totp_fresh(step, user.get("totp_last_step")):
+        return None
+    return step
 
 
 @router.post("/logout", status_code=204, responses={401: {"model": ErrorOut}})
@@ -163,11 +188,13 @@ async def logout(request: Request, state: State, actor: CurrentActor) -> Respons
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=UserOut, responses={401: {"model": ErrorOut}})
+@router.get("/me", response_model=MeOut, responses={401: {"model": ErrorOut}})
 async def me(state: State, actor: CurrentActor) -> Response:
-    """The signed-in user."""
+    """The signed-in user, and whether they sign in with a two-factor code (`totp`)."""
     user = await state.db.read(lambda conn: user_store.get_by_id(conn, actor.id))
-    return json_response(shapes.user(user or {}))
+    if user is None:  # deleted between the token check and this read
+        raise Unauthorized("this user no longer exists")
+    return json_response({**shapes.user(user), "totp": user["totp_secret"] is not None})
 
 
 @router.post(
@@ -249,6 +276,7 @@ async def totp_enroll(payload: TotpEnrollIn, request: Request, state: State) -> 
     app. It is not active until `POST /auth/totp/confirm` sends a code from it (within 10
     minutes). Needs the password again; replacing an active secret also needs a current code."""
     user = await _reauthenticate(request, state, payload.username, payload.password)
+    step: int | None = None
     if user["totp_secret"] is not None:
         if payload.code is None:
             raise Conflict(
@@ -256,13 +284,16 @@ async def totp_enroll(payload: TotpEnrollIn, request: Request, state: State) -> 
                 "replace the secret, or DELETE /api/v1/auth/totp to turn it off",
                 {"totp": "enrolled"},
             )
-        if not user_service.totp_ok(user["totp_secret"], payload.code):
+        step = _fresh_step(user, payload.code)
+        if step is None:
             await count_failure(state, user, user["username"], _ip(request), "auth.totp_failed")
-            raise Invalid("the two-factor code is wrong or expired", {"totp": "invalid"})
+            raise Invalid(WRONG_CODE, TOTP_INVALID)
     secret = user_service.new_totp_secret()
     actor = _who(user, request)
 
     def job(ctx: WriteContext) -> datetime:
+        if step is not None and not user_store.use_totp_step(ctx.conn, user["id"], step):
+            raise Invalid(WRONG_CODE, TOTP_INVALID)
         user_store.start_totp_enrolment(ctx.conn, user["id"], secret, ctx.now)
         audit(ctx, actor, "auth.totp_enroll_started", "user", user["id"])
         return ctx.now + user_service.PENDING_TTL
@@ -288,16 +319,17 @@ async def totp_confirm(payload: TotpConfirmIn, request: Request, state: State) -
             "POST /api/v1/auth/totp/enroll first",
             {"totp": "not_pending"},
         )
-    if not user_service.totp_ok(secret, payload.code):
+    step = user_service.totp_step(secret, payload.code)
+    if step is None:
         raise Invalid(
             "the code does not match the new secret: check the authenticator app's clock "
             "and enter the code it shows now",
-            {"totp": "invalid"},
+            TOTP_INVALID,
         )
     actor = _who(user, request)
 
     def job(ctx: WriteContext) -> bool:
-        if not user_store.confirm_totp_enrolment(ctx.conn, user["id"], secret):
+        if not user_store.confirm_totp_enrolment(ctx.conn, user["id"], secret, step):
             return False  # replaced by a newer enrolment meanwhile
         action = "auth.totp_replace" if user["totp_secret"] else "auth.totp_enroll"
         audit(ctx, actor, action, "user", user["id"])
@@ -327,11 +359,14 @@ async def totp_remove(
             "secret with POST /api/v1/auth/totp/enroll (password and a current code)",
             {"totp": "required_for_role"},
         )
-    if not user_service.totp_ok(user["totp_secret"], payload.code):
+    step = _fresh_step(user, payload.code)
+    if step is None:
         await count_failure(state, user, user["username"], actor.ip, "auth.totp_failed")
-        raise Invalid("the two-factor code is wrong or expired", {"totp": "invalid"})
+        raise Invalid(WRONG_CODE, TOTP_INVALID)
 
     def job(ctx: WriteContext) -> None:
+        if not user_store.use_totp_step(ctx.conn, user["id"], step):
+            raise Invalid(WRONG_CODE, TOTP_INVALID)
         user_store.remove_totp(ctx.conn, user["id"])
         audit(ctx, actor, "auth.totp_remove", "user", user["id"])
 

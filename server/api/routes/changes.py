@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query
 from starlette.responses import Response, StreamingResponse
 
 from ...events.hub import sse_frame
-from ...services import Actor
+from ...services import Actor, routing
 from ...store import changes as change_store
 from ..deps import CurrentActor, State
 from ..errors import BadRequest
@@ -89,11 +89,13 @@ async def events(
         nonlocal seq
         SSE_CLIENTS.inc()
         try:
+            await routing.stream_opened(state.db, actor)  # an agent with a stream is online
             yield b"retry: 2000\n: connected\n\n"
             async for chunk in follow():
                 yield chunk
         finally:
             SSE_CLIENTS.dec()
+            routing.stream_closed(state.db, actor)  # offline when the last one closes
 
     async def follow() -> AsyncIterator[bytes]:
         nonlocal seq

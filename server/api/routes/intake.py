@@ -1,24 +1,28 @@
 """The intake door: `POST /api/v1/intake/messages` for channel adapters and CRMs (API key per
-integration), and the feedback a ticket's follow-up collected."""
+integration), what the bot handled without a ticket (the intake log), and the feedback a
+ticket's follow-up collected."""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import AfterValidator, Field
 from starlette.responses import Response
 
-from ...domain.errors import Invalid
+from ...domain.errors import Invalid, NotFound
 from ...domain.permissions import Perm
 from ...domain.values import Channel
 from ...intake import rules
+from ...intake import store as intake_store
 from ...intake.followup import feedback_for
 from ...intake.identify import Who
 from ...intake.pipeline import Incoming, Job, check_size, prepare
 from ...intake.runtime import IntakeRuntime
 from ...services.tickets import load_ticket_row
+from ...store import players as player_store
+from ...store.rows import aware
 from ..deps import CurrentActor, State
 from ..errors import Unauthorized
 from ..responses import json_response, run_idempotent
@@ -153,6 +157,48 @@ async def intake_message(payload: IntakeIn, request: Request, state: State) -> R
     check_size(inc, state.settings)
     prep = await prepare(rt, inc, integration_id)
     return await run_idempotent(request, state, actor, Job(state.settings, actor, prep), status=200)
+
+
+@router.get("/intake/log", responses=ERRORS)
+async def intake_log(
+    player: Annotated[str, Query(min_length=1, max_length=128)],
+    state: State,
+    actor: CurrentActor,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
+    """What the bot handled for a player without a ticket (answers, greetings, refusals),
+    newest first: `{"items": [{"id","channel","outcome","intent","lang","body","reply",
+    "article_id","ticket_id","created_at"}]}`; `ticket_id` is set once a later hand-off
+    carried the exchange onto a ticket. Player words are masked for roles without
+    `pii.read`. 404 for an unknown player."""
+    actor.require(Perm.player_read, "read player profiles")
+
+    def read(conn: Any) -> list[dict[str, Any]] | None:
+        row = player_store.get_by_external_id(conn, player)
+        if row is None:
+            return None
+        return intake_store.log_for_player(conn, row["id"], limit)
+
+    rows = await state.db.read(read)
+    if rows is None:
+        raise NotFound(f"player '{player}' does not exist", {"player": player})
+    clear = actor.can(Perm.pii_read)
+    items = [
+        {
+            "id": r["id"],
+            "channel": r["channel"],
+            "outcome": r["outcome"],
+            "intent": r["intent"],
+            "lang": r["lang"],
+            "body": r["body"] if clear or r["masked_body"] is None else r["masked_body"],
+            "reply": r["reply"],
+            "article_id": r["article_id"],
+            "ticket_id": r["ticket_id"],
+            "created_at": aware(r["created_at"]),
+        }
+        for r in rows
+    ]
+    return json_response({"items": items})
 
 
 @router.get("/tickets/{ticket_id}/feedback", responses=ERRORS)
