@@ -206,7 +206,7 @@ async def load_and_collect(srv: Server, seconds: float, rate: float) -> dict[str
         )
         page = orjson.loads(body)
         for c in page["changes"]:
-            if c["entity"] == "sla":
+            if c["entity"] == "sla" and c["op"] in ("warning", "breached"):
                 d = c["data"]
                 late = (
                     datetime.fromisoformat(d["fired_at"]) - datetime.fromisoformat(d["due_at"])
