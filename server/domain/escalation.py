@@ -364,9 +364,27 @@ _BUILTIN = _compile(STOP_PHRASES)
 def detect_stop_phrases(
     text: str, extra: Mapping[str, Mapping[str, Iterable[str]]] | None = None
 ) -> list[PhraseHit]:
-    """Stop-list and stop-phrase categories found in a player's message, one hit per category."""
+    """Stop-list and stop-phrase categories found in a player's message, one hit per category.
+
+    The same message is checked several times per write (routing on create, the escalation
+    track, the SLA job): the last answers are remembered, per message and phrase table."""
     if not text:
         return []
+    key = (text, id(extra))
+    got = _recent_hits.get(key)
+    if got is not None and got[0] is extra:
+        return list(got[1])
+    hits = _detect(text, extra)
+    if len(_recent_hits) >= 512:
+        _recent_hits.clear()
+    _recent_hits[key] = (extra, tuple(hits))  # holds `extra`: its id cannot be reused
+    return hits
+
+
+_recent_hits: dict[tuple[str, int], tuple[Any, tuple[PhraseHit, ...]]] = {}
+
+
+def _detect(text: str, extra: Mapping[str, Mapping[str, Iterable[str]]] | None) -> list[PhraseHit]:
     norm = normalize_text(text)
     table = _BUILTIN + (_compile(extra) if extra else [])
     seen: dict[str, PhraseHit] = {}
