@@ -171,7 +171,9 @@ class SlaClock:
     async def predict(self) -> prediction.PredictReport:
         """Flag the waiting tickets that will breach (and clear those that will not)."""
         cfg = self.predict_settings
-        report = await self.db.write(lambda ctx: prediction.predict(ctx, cfg))
+        now = utcnow()
+        found = await self.db.read(lambda conn: prediction.plan(conn, now, cfg))  # off the writer
+        report = await self.db.write(lambda ctx: prediction.apply(ctx, found))
         if report.flagged:
             PREDICTED.inc(len(report.flagged))
         return report
