@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from server.api.app import create_app
 from server.services.users import create_or_update_user
 from server.settings import Settings
+from server.store.database import set_clock
 from server.store.engine import make_engine, normalize_url
 from server.store.migrate import upgrade
 
@@ -205,3 +207,30 @@ def new_ticket(client: TestClient, **overrides: Any) -> dict[str, Any]:
     r = client.post("/api/v1/tickets", json=body)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+# --- the server's time, frozen ---------------------------------------------------------------
+
+T0 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # a Monday
+
+
+class FrozenClock:
+    """The server's clock (``set_clock``), moved by hand."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """The server's time frozen at T0 (a Monday, 10:00 UTC) for the test."""
+    c = FrozenClock(T0)
+    set_clock(c)
+    yield c
+    set_clock(None)

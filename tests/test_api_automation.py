@@ -16,18 +16,9 @@ from fastapi.testclient import TestClient
 from server.api.app import create_app
 from server.domain.automation import AutomationRules, Silence, follow_up_at, timers
 from server.settings import Settings
-from server.store.database import set_clock
 
-from .conftest import add_user, as_player, login, new_ticket
-from .test_api_sla import T0, FrozenClock, feed, get, step
-
-
-@pytest.fixture
-def clock() -> Iterator[FrozenClock]:
-    c = FrozenClock(T0)
-    set_clock(c)
-    yield c
-    set_clock(None)
+from .conftest import FrozenClock, add_user, as_player, login, new_ticket
+from .test_api_sla import feed, get, step
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from server.api.app import create_app
 from server.domain.prediction import QueueLoad, expected_wait, handling_time, predicted_breach
 from server.settings import Settings
 
-from .conftest import add_user, login, new_ticket
-from .test_api_sla import T0, FrozenClock, feed, get, step
+from .conftest import T0, FrozenClock, add_user, login, new_ticket
+from .test_api_sla import feed, get, step
 
 
 @pytest.fixture
@@ -31,16 +31,6 @@ def desk(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
     with TestClient(create_app(manual, migrate=False)) as client:
         client.headers.update(login(client))
         yield client
-
-
-@pytest.fixture
-def clock() -> Iterator[FrozenClock]:
-    from server.store.database import set_clock
-
-    c = FrozenClock(T0)
-    set_clock(c)
-    yield c
-    set_clock(None)
 
 
 def predict(client: TestClient) -> Any:

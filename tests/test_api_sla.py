@@ -19,32 +19,10 @@ from sqlalchemy import func, select
 from server.api.app import create_app
 from server.domain.sla_policy import DEFAULTS_PATH, PolicyError
 from server.settings import Settings
-from server.store.database import set_clock
 from server.store.engine import make_engine
 from server.store.tables import clock_firings
 
-from .conftest import add_user, as_player, login, new_ticket
-
-T0 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # a Monday
-
-
-class FrozenClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Iterator[FrozenClock]:
-    c = FrozenClock(T0)
-    set_clock(c)
-    yield c
-    set_clock(None)
+from .conftest import T0, FrozenClock, add_user, as_player, login, new_ticket
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,30 +16,8 @@ from fastapi.testclient import TestClient
 from server.api.app import create_app
 from server.services.users import create_or_update_user
 from server.settings import Settings
-from server.store.database import set_clock
 
-from .conftest import add_user, as_player, login, new_ticket
-
-T0 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # a Monday
-
-
-class FrozenClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Iterator[FrozenClock]:
-    c = FrozenClock(T0)
-    set_clock(c)
-    yield c
-    set_clock(None)
+from .conftest import FrozenClock, add_user, as_player, login, new_ticket
 
 
 def agent(

@@ -22,8 +22,8 @@ from server.settings import Settings, SettingsError
 from server.store import tickets as ticket_store
 from server.store.database import Database, WriteContext, set_clock
 
-from .conftest import add_user, login, new_ticket
-from .test_routing_api import FrozenClock, agent, presence
+from .conftest import FrozenClock, add_user, login, new_ticket
+from .test_routing_api import agent, presence
 
 FRI = datetime(2026, 12, 4, 5, 55, tzinfo=UTC)  # Friday 16:55 in Sydney
 

@@ -18,15 +18,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
-
-from sqlalchemy import Connection, text
 
 from ..services.routing import Router
 from ..store import agents as agent_store
 from ..store.database import Database, utcnow
-from ..store.engine import make_engine
 from ..store.rows import aware
+from .leader import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +54,9 @@ class AssignmentJob:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-        self._lock_conn: Connection | None = None
-        self._lock_engine: Any = None
+        self._leadership = Leadership(
+            db.url, sqlite=db.sqlite, key=LEADER_LOCK_KEY, job="the assignment job"
+        )
 
     # -- life cycle --------------------------------------------------------------------
     async def start(self) -> None:
@@ -89,36 +87,10 @@ class AssignmentJob:
 
     # -- leadership ----------------------------------------------------------------------
     def _try_lead(self) -> bool:
-        if self.db.sqlite:
-            return True  # one server process per SQLite file
-        if self._lock_conn is not None:
-            try:
-                self._lock_conn.execute(text("SELECT 1"))
-                return True
-            except Exception:
-                log.warning("lost the assignment job's lock connection; standing down")
-                self._release()
-                return False
-        if self._lock_engine is None:
-            self._lock_engine = make_engine(self.db.url, pool_size=1)
-        conn = self._lock_engine.connect()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar()
-        conn.commit()
-        if got:
-            self._lock_conn = conn
-            log.info("this process runs the assignment job")
-            return True
-        conn.close()
-        return False
+        return self._leadership.try_lead()
 
     def _release(self) -> None:
-        if self._lock_conn is not None:
-            with contextlib.suppress(Exception):
-                self._lock_conn.close()
-            self._lock_conn = None
-        if self._lock_engine is not None:
-            self._lock_engine.dispose()
-            self._lock_engine = None
+        self._leadership.release()
         self.is_leader = False
 
     # -- the loop ------------------------------------------------------------------------

@@ -85,13 +85,16 @@ def run(ctx: WriteContext, row: Mapping[str, Any], firings: Sequence[Firing]) ->
 
     ticket_id = row["id"]
     for f in firings:
+        if f.clock.startswith("escalation:"):
+            # only cheapest-first queues re-route: no read of the ticket otherwise
+            if f.detail.get("level") and routing.routes_on_escalation(ctx, row["queue"]):
+                current = ticket_store.get(ctx.conn, ticket_id)
+                if current is not None and current["is_open"]:
+                    routing.on_escalation(ctx, current, int(f.detail["level"]))
+            continue
         current = ticket_store.get(ctx.conn, ticket_id)
         if current is None:
             return
-        if f.clock.startswith("escalation:"):
-            if current["is_open"] and f.detail.get("level"):
-                routing.on_escalation(ctx, current, int(f.detail["level"]))
-            continue
         scope = scope_of(current)
         data = {
             "ticket_id": ticket_id,

@@ -653,15 +653,22 @@ def reset_stream_presence(ctx: WriteContext) -> None:
     )
 
 
+def routes_on_escalation(ctx: WriteContext, queue: str) -> bool:
+    """Does an escalation in this queue route the ticket again (a cheapest-first queue)?"""
+    router = _ROUTERS.get(ctx.conn.engine)
+    return (
+        router is not None
+        and router.enabled
+        and router.config.strategy_for(queue) == Strategy.cheapest_first
+    )
+
+
 def on_escalation(ctx: WriteContext, ticket_row: dict[str, Any], level: int) -> Decision | None:
     """Routing on escalation (issue 5 item 6): in a cheapest-first queue an escalated ticket
     goes to an agent of a higher cost level (level 1 → cost 2, the experts, …) when one is
     available; other strategies keep the assignee (the escalation notifies the level's roles).
     """
-    router = _ROUTERS.get(ctx.conn.engine)
-    if router is None or not router.enabled:
-        return None
-    if router.config.strategy_for(ticket_row["queue"]) != Strategy.cheapest_first:
+    if not routes_on_escalation(ctx, ticket_row["queue"]):
         return None
     return route_again(
         ctx,
