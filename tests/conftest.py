@@ -137,6 +137,9 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         data_dir=str(tmp_path / "data"),
         attachment_max_bytes=64 * 1024,
         login_attempts_per_minute=100_000,
+        # Frozen-clock tests move the server's clock by days; sessions expire on that clock
+        # (test_sessions.py checks expiry with the default TTL).
+        token_ttl_hours=24 * 60,
     )
 
 

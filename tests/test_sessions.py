@@ -129,3 +129,20 @@ def test_roles_that_must_enroll_cannot_skip_it(settings):
         assert r.json()["error"]["details"] == {"totp": "enrollment_required"}
         assert "totp enroll lead" in r.json()["error"]["message"]
         assert _login(c).status_code == 200  # an L1 agent is not required to
+
+
+def test_sessions_expire_on_the_servers_clock(settings, clock):
+    """Tokens are stamped and checked on one clock: the server's (a frozen one in tests).
+    Checking them against the wall clock let a token stamped on the server's clock expire
+    early or live on, depending on the time of day the suite ran."""
+    s = replace(settings, token_ttl_hours=12.0)
+    add_user(s.db_url, "maria")
+    with TestClient(create_app(s, migrate=False)) as client:
+        headers = login(client)
+        clock.advance(hours=11, minutes=59)
+        client.app.state.server.token_cache.clear()
+        assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+        clock.advance(minutes=2)
+        client.app.state.server.token_cache.clear()
+        r = client.get("/api/v1/auth/me", headers=headers)
+        assert r.status_code == 401 and "expired" in r.json()["error"]["message"]

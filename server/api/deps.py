@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -15,7 +15,7 @@ from ..security import token_hash
 from ..services import Actor
 from ..settings import Settings
 from ..store import users as user_store
-from ..store.database import Database
+from ..store.database import Database, utcnow
 from ..store.rows import aware
 from .errors import Unauthorized
 from .ratelimit import SlidingWindow
@@ -56,7 +56,7 @@ def bearer_token(request: Request) -> str:
 
 async def current_actor(request: Request, state: State) -> Actor:
     hashed = token_hash(bearer_token(request))
-    now = datetime.now(UTC)
+    now = utcnow()  # the server's clock, the one sessions were stamped with
     cached = state.token_cache.get(hashed)
     if cached is not None:
         actor, expires_at, cached_at = cached

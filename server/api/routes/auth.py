@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +16,7 @@ from ...security import new_token, token_hash, verify_password
 from ...services import Actor, audit
 from ...services import users as user_service
 from ...store import users as user_store
-from ...store.database import WriteContext
+from ...store.database import WriteContext, utcnow
 from ...store.rows import aware
 from ..deps import CurrentActor, ServerState, State, bearer_token, current_actor
 from ..errors import Locked, RateLimited, Unauthorized
@@ -103,7 +103,7 @@ def _limit(state: ServerState, ip: str | None) -> None:
 
 def _check_lock(user: dict[str, Any] | None) -> None:
     locked_until = aware(user["locked_until"]) if user else None
-    if locked_until is not None and locked_until > datetime.now(UTC):
+    if locked_until is not None and locked_until > utcnow():
         raise Locked(
             f"this user is locked after repeated failed sign-ins until "
             f"{locked_until:%H:%M} UTC; wait, or ask an admin to reset the password",
@@ -312,7 +312,7 @@ async def totp_enroll(payload: TotpEnrollIn, request: Request, state: State) -> 
 async def totp_confirm(payload: TotpConfirmIn, request: Request, state: State) -> Response:
     """Activate the pending secret with a code from it; from then on sign-in needs a code."""
     user = await _reauthenticate(request, state, payload.username, payload.password)
-    secret = user_service.pending_secret(user, datetime.now(UTC))
+    secret = user_service.pending_secret(user, utcnow())
     if secret is None:
         raise Conflict(
             "no two-factor enrolment is waiting (or it expired after 10 minutes): "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -11,6 +10,7 @@ from starlette.responses import Response
 
 from ...domain.permissions import Perm
 from ...services.privacy import export_player, record_export
+from ...store.database import utcnow
 from ..deps import CurrentActor, State
 from ..responses import json_response
 from ..schemas import ErrorOut, PlayerExport
@@ -29,7 +29,7 @@ async def export(external_id: ExternalId, state: State, actor: CurrentActor) -> 
     whole thread in clear and its attachments' metadata, and the audit rows about them.
     The export itself goes on the audit trail before it is sent."""
     actor.require(Perm.player_export, "export a player's data")
-    now = datetime.now(UTC)
+    now = utcnow()
     document: dict[str, Any] = await state.db.read(
         lambda conn: export_player(conn, external_id, now=now, by=actor.username)
     )
