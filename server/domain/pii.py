@@ -138,9 +138,22 @@ def fold_char(ch: str) -> str:
     return _digit_char(low)
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table filled on first sight of each code point (one char each)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """A length-preserving search view of `text`: see `fold_char`."""
-    return "".join(fold_char(ch) for ch in text)
+    if len(_FOLD_TABLE) > 65_536:  # a flood of distinct code points must not grow it forever
+        _FOLD_TABLE.clear()
+    return text.translate(_FOLD_TABLE)
 
 
 # --------------------------------------------------------------------------- checksums
@@ -432,8 +445,27 @@ def _near(f: str, word: re.Match[str], a: int, b: int, *, after: int, before: in
     return len(re.findall(r"[^\W\d_]+", gap)) <= words
 
 
-def _find_codes(s: str, f: str, claimed: list[bool]) -> list[Span]:
+class _LazyFold:
+    """The folded view of `s`, built only when a detector gets far enough to need it."""
+
+    __slots__ = ("_f", "s")
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self._f: str | None = None
+
+    def get(self) -> str:
+        if self._f is None:
+            self._f = fold(self.s)
+        return self._f
+
+
+def _find_codes(s: str, view: _LazyFold, claimed: list[bool]) -> list[Span]:
     out: list[Span] = []
+    # Every code is a lone 3–6 digit number: without one, the word scans are not needed.
+    if _CVV_NUMBER.search(s) is None and _PIN_NUMBER.search(s) is None:
+        return out
+    f = view.get()
     strong = list(_CVV_STRONG.finditer(f))
     errors = [e.span() for e in _ERROR_WORD.finditer(f)]
     weak = [
@@ -505,20 +537,23 @@ def _is_date(groups: list[str]) -> bool:
     return False
 
 
-def _find_phones(s: str, f: str, claimed: list[bool]) -> list[Span]:
+def _find_phones(s: str, view: _LazyFold, claimed: list[bool]) -> list[Span]:
     out: list[Span] = []
     for m in _PHONE.finditer(s):
         a, b = m.span()
         token = m.group()
+        groups = _DIGITS.findall(token)
+        digits = "".join(groups)
+        n = len(digits)
+        if n < 7:  # every rule below needs 7 digits or more: most tokens stop here
+            continue
         if any(claimed[a:b]):
             continue
         if token.count("(") != token.count(")") or token.count("(") > 1:
             continue
         if "(" in token and token.index("(") > token.index(")"):
             continue
-        groups = _DIGITS.findall(token)
-        digits = "".join(groups)
-        n = len(digits)
+        f = view.get()
         if token.startswith("+"):
             if 8 <= n <= 15:
                 out.append((PHONE, a, b))
@@ -580,7 +615,7 @@ def _mask_char(kind: str, ch: str) -> str:
 
 def _one_pass(text: str) -> tuple[str, list[Finding]]:
     s = ascii_digits(text)
-    f = fold(s)
+    view = _LazyFold(s)
     claimed = [False] * len(s)
     spans: list[Span] = []
 
@@ -591,12 +626,20 @@ def _one_pass(text: str) -> tuple[str, list[Finding]]:
                 b = s.index("@", a)  # the finding is the local part; the domain stays
             spans.append((kind, a, b))
 
-    claim(_find_ibans(s, claimed))
-    claim(_find_cards(s, claimed))
-    claim(_find_card_runs(s, claimed))
-    claim(_find_emails(s, claimed))
-    claim(_find_codes(s, f, claimed))
-    claim(_find_phones(s, f, claimed))
+    # Gates on what each kind needs at the least (cards 13 digits, phones 7, codes 3, an
+    # e-mail its '@'): most messages hold a few digits at most and skip the detectors.
+    n_digits = sum(map(s.count, "0123456789"))
+    if n_digits >= 2:
+        claim(_find_ibans(s, claimed))
+    if n_digits >= 13:
+        claim(_find_cards(s, claimed))
+        claim(_find_card_runs(s, claimed))
+    if "@" in s:
+        claim(_find_emails(s, claimed))
+    if n_digits >= 3:
+        claim(_find_codes(s, view, claimed))
+    if n_digits >= 7:
+        claim(_find_phones(s, view, claimed))
 
     out = list(text)
     findings: list[Finding] = []

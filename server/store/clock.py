@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 
+from . import fast
 from .rows import aware
 from .tables import clock_firings, messages, sla_policies, ticket_events, tickets
-
-_INSERT_EVENT = insert(ticket_events)
 
 
 def add_events(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -22,7 +21,7 @@ def add_events(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         full = [
             {"status": None, "reason": None, "level": None, "message_id": None, **r} for r in rows
         ]
-        conn.execute(_INSERT_EVENT, full)
+        fast.insert_many(conn, ticket_events, full)
 
 
 def events_for(conn: Connection, ticket_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

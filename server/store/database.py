@@ -25,6 +25,7 @@ import orjson
 from sqlalchemy import Connection, Engine, event, insert, make_url, select, text, update
 
 from ..domain.audit_chain import GENESIS, head_mac, row_hash
+from . import fast
 from .engine import is_sqlite, make_engine, normalize_url
 from .tables import audit_head, audit_log, change_counter, changes
 
@@ -332,8 +333,9 @@ class Database:
         first = last - len(pending) + 1
         now = utcnow()
         out = [Change(first + i, *item) for i, item in enumerate(pending)]
-        conn.execute(
-            insert(changes),
+        fast.insert_many(
+            conn,
+            changes,
             [
                 {
                     "seq": c.seq,
@@ -366,7 +368,7 @@ class Database:
             row = {**audit, "id": last_id, "prev_hash": prev}
             row["hash"] = prev = row_hash(self.audit_key, prev, row)
             rows.append(row)
-        conn.execute(insert(audit_log), rows)
+        fast.insert_many(conn, audit_log, rows)
         values = {
             "last_id": last_id,
             "last_hash": prev,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, select
 
+from . import fast
 from .tables import idempotency_keys as ik
 
 _FIND = select(
     ik.c.method, ik.c.path, ik.c.request_hash, ik.c.status_code, ik.c.response_body
 ).where(ik.c.user_id == bindparam("user_id"), ik.c.key == bindparam("key"))
-_INSERT = insert(ik)
 
 
 def find(conn: Connection, user_id: int, key: str) -> dict[str, Any] | None:
@@ -32,16 +32,19 @@ def store(
     body: bytes,
     now: datetime,
 ) -> None:
-    conn.execute(
-        _INSERT,
-        {
-            "user_id": user_id,
-            "key": key,
-            "method": method,
-            "path": path,
-            "request_hash": request_hash,
-            "status_code": status_code,
-            "response_body": body,
-            "created_at": now,
-        },
+    fast.insert_many(
+        conn,
+        ik,
+        [
+            {
+                "user_id": user_id,
+                "key": key,
+                "method": method,
+                "path": path,
+                "request_hash": request_hash,
+                "status_code": status_code,
+                "response_body": body,
+                "created_at": now,
+            }
+        ],
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
+from . import fast
 from .tables import messages, users
 
 MESSAGE_COLUMNS = (
@@ -15,11 +16,8 @@ MESSAGE_COLUMNS = (
 )
 
 
-_INSERT = insert(messages).returning(messages.c.id)
-
-
 def insert_message(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(_INSERT, values).scalar_one()
+    return fast.insert_one(conn, messages, values)
 
 
 def get(conn: Connection, message_id: int) -> dict[str, Any] | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
+from . import fast
 from .tables import players
 
 _BY_EXTERNAL_ID = select(players).where(players.c.external_id == bindparam("external_id"))
@@ -21,11 +22,8 @@ def get_by_id(conn: Connection, player_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-_INSERT = insert(players).returning(players.c.id)  # built once: a hot path of intake
-
-
 def create(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(_INSERT, values).scalar_one()
+    return fast.insert_one(conn, players, values)  # a hot path of creates and intake
 
 
 def update_fields(conn: Connection, player_id: int, values: dict[str, Any]) -> None:

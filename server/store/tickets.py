@@ -12,7 +12,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     false,
-    insert,
     or_,
     select,
     true,
@@ -20,6 +19,7 @@ from sqlalchemy import (
     update,
 )
 
+from . import fast
 from .tables import players, tickets, users
 
 # The columns a ticket's public shape is built from.
@@ -50,11 +50,8 @@ def _joined() -> Select[Any]:
     )
 
 
-_INSERT = insert(tickets).returning(tickets.c.id)
-
-
 def insert_ticket(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(_INSERT, values).scalar_one()
+    return fast.insert_one(conn, tickets, values)
 
 
 _GET = _joined().where(tickets.c.id == bindparam("ticket_id"))

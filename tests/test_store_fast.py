@@ -1,0 +1,134 @@
+"""Fast inserts store exactly what `Connection.execute(insert(...))` stores, and fail alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, exc, insert, select, text
+
+from server.store import fast
+from server.store.database import Database
+from server.store.tables import changes, players, ticket_events, tickets
+
+AT = datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC)
+
+
+def _player(n: int) -> dict[str, Any]:
+    # languages/preferred_channels/quiet_mode/profile left out: their Python defaults apply
+    return {"external_id": f"p-{n}", "name": "Ана Ñandú 🂡", "tier": "vip", "created_at": AT,
+            "updated_at": AT}  # fmt: skip
+
+
+def _ticket(player_id: int, n: int) -> dict[str, Any]:
+    return {
+        "subject": f"Выплата #{n}",
+        "status": "new",
+        "is_open": True,
+        "priority": "P2",
+        "priority_rank": 2,
+        "tier_rank": 1,
+        "topic_rank": 0,
+        "queue": "l1",
+        "channel": "web_chat",
+        "language": "ru",
+        "player_id": player_id,
+        "assignee_id": None,
+        "tags": ["payments", "kz"],
+        "transaction_refs": [],
+        "escalation_level": 0,
+        "version": 1,
+        "waiting_on": "agent",
+        "waiting_since": AT,
+        "created_at": AT,
+        "updated_at": AT + timedelta(microseconds=1),
+        "last_message_at": AT,
+        "message_count": 1,
+        "factors": {"stop_list": True},
+    }
+
+
+def _stored(db: Database, table: Table, row_id: int) -> dict[str, Any]:
+    """The row as the database holds it (raw SQL, no SQLAlchemy types on the way out)."""
+
+    def read(ctx: Any) -> dict[str, Any]:
+        pk = next(iter(table.primary_key.columns)).name
+        row = ctx.conn.execute(
+            text(f"SELECT * FROM {table.name} WHERE {pk} = :id"), {"id": row_id}
+        ).mappings()
+        return dict(row.one())
+
+    return db.write_sync(read)
+
+
+def test_fast_rows_equal_core_rows(db_url: str) -> None:
+    db = Database(db_url)
+    db.start()
+    try:
+        pa = db.write_sync(lambda c: fast.insert_one(c.conn, players, _player(1)))
+        pb = db.write_sync(
+            lambda c: c.conn.execute(insert(players).returning(players.c.id), _player(2))
+            .scalar_one()
+        )
+        a, b = _stored(db, players, pa), _stored(db, players, pb)
+        assert {**a, "id": 0, "external_id": ""} == {**b, "id": 0, "external_id": ""}
+        assert a["languages"] is not None  # the Python-side default was applied
+
+        ta = db.write_sync(lambda c: fast.insert_one(c.conn, tickets, _ticket(pa, 1)))
+        tb = db.write_sync(
+            lambda c: c.conn.execute(insert(tickets).returning(tickets.c.id), _ticket(pa, 1))
+            .scalar_one()
+        )
+        assert ta != tb
+        assert {**_stored(db, tickets, ta), "id": 0} == {**_stored(db, tickets, tb), "id": 0}
+        # Read back through SQLAlchemy's types: the same values that went in.
+        got = db.read_sync(
+            lambda conn: conn.execute(select(tickets).where(tickets.c.id == ta)).mappings().one()
+        )
+        assert got["tags"] == ["payments", "kz"] and got["is_open"] is True
+        assert got["updated_at"].replace(tzinfo=UTC) == AT + timedelta(microseconds=1)
+
+        events = [
+            {"ticket_id": ta, "at": AT, "kind": "created", "status": "new", "reason": None,
+             "level": None, "message_id": None},
+            {"ticket_id": ta, "at": AT, "kind": "status", "status": "open", "reason": "ok",
+             "level": 1, "message_id": None},
+        ]  # fmt: skip
+        db.write_sync(lambda c: fast.insert_many(c.conn, ticket_events, events))
+        rows = db.read_sync(
+            lambda conn: conn.execute(
+                select(ticket_events.c.kind, ticket_events.c.level)
+                .where(ticket_events.c.ticket_id == ta)
+                .order_by(ticket_events.c.id)
+            ).all()
+        )
+        assert [tuple(r) for r in rows] == [("created", None), ("status", 1)]
+    finally:
+        db.close()
+
+
+def test_a_failing_fast_insert_raises_sqlalchemys_error_and_rolls_back_its_batch(
+    db_url: str,
+) -> None:
+    db = Database(db_url)
+    db.start()
+    try:
+        db.write_sync(lambda c: fast.insert_one(c.conn, players, _player(1)))
+
+        def twice(c: Any) -> None:
+            fast.insert_one(c.conn, players, _player(2))
+            fast.insert_one(c.conn, players, _player(1))  # external_id is unique
+
+        with pytest.raises(exc.IntegrityError):
+            db.write_sync(twice)
+        n = db.read_sync(lambda conn: conn.execute(text("SELECT COUNT(*) FROM players")).scalar())
+        assert n == 1  # p-2 went with the failed transaction
+
+        row = {"seq": 1, "entity": "x", "entity_id": "1", "op": "create", "data": "{}",
+               "queue": None, "host": None, "created_at": AT}  # fmt: skip
+        db.write_sync(lambda c: fast.insert_many(c.conn, changes, [row]))
+        with pytest.raises(exc.IntegrityError):
+            db.write_sync(lambda c: fast.insert_many(c.conn, changes, [row]))
+    finally:
+        db.close()
