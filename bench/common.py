@@ -370,7 +370,19 @@ class Server:
         else:
             raise RuntimeError("the server did not answer /healthz within 120 s")
         self.token = self.login()
+        self.wait_idle()
         return self
+
+    def wait_idle(self, *, below: float = 0.1, window: float = 0.5, timeout: float = 120) -> None:
+        """Wait until the server's start-up work (the bot's models load in a thread for some
+        seconds) is over: a phase measured during it would charge that CPU to the requests."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            meter = CpuMeter(self.pid).start()
+            time.sleep(window)
+            if meter.stop().share < below:
+                return
+        print(f"note: the server stayed busy for {timeout:.0f} s after start-up")
 
     def login(self) -> str:
         body = json.dumps({"username": USER, "password": PASSWORD}).encode()
