@@ -68,8 +68,9 @@ def test_fast_rows_equal_core_rows(db_url: str) -> None:
     try:
         pa = db.write_sync(lambda c: fast.insert_one(c.conn, players, _player(1)))
         pb = db.write_sync(
-            lambda c: c.conn.execute(insert(players).returning(players.c.id), _player(2))
-            .scalar_one()
+            lambda c: c.conn.execute(
+                insert(players).returning(players.c.id), _player(2)
+            ).scalar_one()
         )
         a, b = _stored(db, players, pa), _stored(db, players, pb)
         assert {**a, "id": 0, "external_id": ""} == {**b, "id": 0, "external_id": ""}
@@ -77,8 +78,9 @@ def test_fast_rows_equal_core_rows(db_url: str) -> None:
 
         ta = db.write_sync(lambda c: fast.insert_one(c.conn, tickets, _ticket(pa, 1)))
         tb = db.write_sync(
-            lambda c: c.conn.execute(insert(tickets).returning(tickets.c.id), _ticket(pa, 1))
-            .scalar_one()
+            lambda c: c.conn.execute(
+                insert(tickets).returning(tickets.c.id), _ticket(pa, 1)
+            ).scalar_one()
         )
         assert ta != tb
         assert {**_stored(db, tickets, ta), "id": 0} == {**_stored(db, tickets, tb), "id": 0}

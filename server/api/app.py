@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import ORJSONResponse
+from starlette.types import Receive, Scope, Send
 
 from ..blobs import BlobStore
 from ..events.hub import EventHub
@@ -25,6 +26,7 @@ from ..store.engine import make_engine
 from ..store.migrate import current_revision, head_revision, upgrade
 from . import errors
 from .deps import ServerState
+from .fast_create import fast_create, is_fast_create
 from .middleware import BodyLimit, Metrics
 from .ratelimit import SlidingWindow
 from .routes import (
@@ -61,6 +63,20 @@ def ensure_schema(url: str) -> None:
             upgrade(engine)
     finally:
         engine.dispose()
+
+
+class DeskApp(FastAPI):
+    """The FastAPI app, with ticket creates served by their fast path (`api/fast_create.py`)
+    once the server has started; that path hands every other case back to the app."""
+
+    fast_paths = True  # tests turn it off to compare both paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        server = getattr(self.state, "server", None)
+        if server is not None and self.fast_paths and is_fast_create(scope):
+            await fast_create(server, scope, receive, send, super().__call__)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
@@ -153,7 +169,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
             await hub.stop()
             db.close()
 
-    app = FastAPI(
+    app = DeskApp(
         title="Agent Console ticket server",
         version="0.1.0",
         description=API_DESCRIPTION,

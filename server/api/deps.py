@@ -45,7 +45,10 @@ State = Annotated[ServerState, Depends(get_state)]
 
 
 def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+    return bearer_from_header(request.headers.get("authorization", ""))
+
+
+def bearer_from_header(header: str) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(
@@ -55,13 +58,18 @@ def bearer_token(request: Request) -> str:
 
 
 async def current_actor(request: Request, state: State) -> Actor:
-    hashed = token_hash(bearer_token(request))
+    return await actor_for_token(state, bearer_token(request), _client_ip(request))
+
+
+async def actor_for_token(state: ServerState, token: str, ip: str | None) -> Actor:
+    """The signed-in user a bearer token stands for (401 when it does not)."""
+    hashed = token_hash(token)
     now = utcnow()  # the server's clock, the one sessions were stamped with
     cached = state.token_cache.get(hashed)
     if cached is not None:
         actor, expires_at, cached_at = cached
         if time.monotonic() - cached_at < state.settings.token_cache_seconds and now < expires_at:
-            return replace(actor, ip=_client_ip(request))
+            return replace(actor, ip=ip)
         state.token_cache.pop(hashed, None)
     row: dict[str, Any] | None = await state.db.read(
         lambda conn: user_store.session_user(conn, hashed)
@@ -82,7 +90,7 @@ async def current_actor(request: Request, state: State) -> Actor:
     if len(state.token_cache) > 10_000:
         state.token_cache.clear()
     state.token_cache[hashed] = (actor, expires_at, time.monotonic())
-    return replace(actor, ip=_client_ip(request))
+    return replace(actor, ip=ip)
 
 
 def _client_ip(request: Request) -> str | None:

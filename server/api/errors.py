@@ -81,13 +81,37 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def domain_error_response(exc: DomainError) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(max(1, int(exc.retry_after + 0.999)))}
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+
+
+def data_error_response(exc: DataError) -> Response:
+    # The database refused a value the request carried (PostgreSQL: a NUL character in
+    # text, a number out of range): bad input, not a server failure.
+    log.info("database refused a request value: %s", exc.orig)
+    return error_response(
+        422,
+        "invalid",
+        "a value in the request cannot be stored: text must not contain NUL characters "
+        "and numbers must fit in 64 bits",
+        None,
+    )
+
+
+def unexpected_error_response() -> Response:
+    log.exception("unhandled error")
+    return error_response(
+        500, "internal", "the server failed on this request; it is logged, try again", None
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> Response:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        if isinstance(exc, RateLimited):
-            headers = {"Retry-After": str(max(1, int(exc.retry_after + 0.999)))}
-        return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+        return domain_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:
@@ -119,20 +143,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def _data(_: Request, exc: DataError) -> Response:
-        # The database refused a value the request carried (PostgreSQL: a NUL character in
-        # text, a number out of range): bad input, not a server failure.
-        log.info("database refused a request value: %s", exc.orig)
-        return error_response(
-            422,
-            "invalid",
-            "a value in the request cannot be stored: text must not contain NUL characters "
-            "and numbers must fit in 64 bits",
-            None,
-        )
+        return data_error_response(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> Response:
-        log.exception("unhandled error")
-        return error_response(
-            500, "internal", "the server failed on this request; it is logged, try again", None
-        )
+        return unexpected_error_response()

@@ -127,7 +127,11 @@ class Metrics:
         finally:
             route: Any = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            method = scope["method"]
-            REQUESTS.labels(method, template, str(status)).inc()
-            if template != "/api/v1/events":
-                LATENCY.labels(method, template).observe(time.perf_counter() - start)
+            observe_request(scope["method"], template, status, time.perf_counter() - start)
+
+
+def observe_request(method: str, template: str, status: int, seconds: float) -> None:
+    """Count one request and its latency (not for the event stream: it lasts for hours)."""
+    REQUESTS.labels(method, template, str(status)).inc()
+    if template != "/api/v1/events":
+        LATENCY.labels(method, template).observe(seconds)

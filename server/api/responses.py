@@ -26,7 +26,11 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("idempotency-key")
+    return checked_key(request.headers.get("idempotency-key"))
+
+
+def checked_key(key: str | None) -> str | None:
+    """The Idempotency-Key header's value, stripped; 400 when it is not a usable key."""
     if key is None:
         return None
     key = key.strip()
@@ -114,13 +118,32 @@ async def run_idempotent(
 ) -> Response:
     """Run `job` on the writer under the request's Idempotency-Key (if any)."""
     raw = body if body is not None else await request.body()
+    key = checked_key(request.headers.get("idempotency-key"))
+    return await write_idempotent(
+        state, actor, job, status=status, key=key, method=request.method,
+        path=request.url.path, body=raw,
+    )  # fmt: skip
+
+
+async def write_idempotent(
+    state: Any,
+    actor: Actor,
+    job: Callable[[WriteContext], Any],
+    *,
+    status: int,
+    key: str | None,
+    method: str,
+    path: str,
+    body: bytes,
+) -> Response:
+    """`run_idempotent` for a caller that has the request's parts, not a Request."""
     wrapped = idempotent(
         job,
         actor=actor,
-        key=idempotency_key(request),
-        method=request.method,
-        path=request.url.path,
-        fingerprint=request_fingerprint(request.method, request.url.path, raw),
+        key=key,
+        method=method,
+        path=path,
+        fingerprint=request_fingerprint(method, path, body),
         status=status,
     )
     return replayable_response(await state.db.write(wrapped))

@@ -20,7 +20,7 @@ from ...domain.phishing import ensure_not_phishing
 from ...domain.pii import mask_pii
 from ...domain.retention import Anonymised
 from ...domain.values import Priority, Status
-from ...services import audit, sla
+from ...services import Actor, audit, sla
 from ...services import tickets as ticket_service
 from ...services.players import SENSITIVE_FIELDS, hash_code_word
 from ...services.privacy import audit_read
@@ -31,9 +31,9 @@ from ...store import tickets as ticket_store
 from ...store import users as user_store
 from ...store.database import utcnow
 from ...store.rows import aware
-from ..deps import CurrentActor, State
+from ..deps import CurrentActor, ServerState, State
 from ..errors import BadRequest, PayloadTooLarge, PreconditionRequired
-from ..responses import json_response, run_idempotent
+from ..responses import checked_key, json_response, run_idempotent, write_idempotent
 from ..schemas import (
     AttachmentOut,
     ErrorOut,
@@ -54,11 +54,23 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+CREATE_PATH = "/api/v1/tickets"
+
+
 @router.post("/tickets", status_code=201, response_model=TicketOut, responses=ERRORS)
 async def create_ticket(
     payload: TicketCreate, request: Request, state: State, actor: CurrentActor
 ) -> Response:
     """Open a ticket with the player's first message. Accepts `Idempotency-Key`."""
+    key = request.headers.get("idempotency-key")
+    return await create_ticket_response(payload, await request.body(), key, state, actor)
+
+
+async def create_ticket_response(
+    payload: TicketCreate, body: bytes, key: str | None, state: ServerState, actor: Actor
+) -> Response:
+    """The create itself, shared by the route and its fast path (`api/fast_create.py`)."""
+    key = checked_key(key)
     data = payload.model_dump(exclude_unset=True)
     data["player"] = payload.player.model_dump(exclude_unset=True)
     await hash_code_word(data["player"])
@@ -77,7 +89,9 @@ async def create_ticket(
             vip_queue=settings.vip_queue,
         )
 
-    return await run_idempotent(request, state, actor, job, status=201)
+    return await write_idempotent(
+        state, actor, job, status=201, key=key, method="POST", path=CREATE_PATH, body=body
+    )
 
 
 # Texts up to this long are checked inline: a thread hop costs more than the check itself;
