@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.domain import escalation as escalation_module
 from server.domain.escalation import (
     STOP_PHRASES,
+    PhraseHit,
     TicketFacts,
     detect_stop_phrases,
     evaluate,
@@ -267,3 +270,29 @@ def test_ambiguous_escalation_rules_are_refused():
     text = TEXT + '\n[[escalation.rules]]\nchannel = "phone"\nladder = "premium"\n'
     with pytest.raises(PolicyError, match="ambiguous"):
         load_policy(text, known_queues=QUEUES)
+
+
+_PHRASES = [p for _, _, p, _ in escalation_module._BUILTIN]
+_FILLER = ["hello", "деньги", "پول", "χρήματα", "Ödeme", "ҚАТЕ", "x", "", "50 EUR", "!!"]
+
+
+def _every_phrase_scanned(text: str) -> list[PhraseHit]:
+    norm = normalize_text(text)
+    seen: dict[str, PhraseHit] = {}
+    for cat, lang, phrase, n in escalation_module._BUILTIN:
+        if cat not in seen and n in norm:
+            seen[cat] = PhraseHit(cat, lang, phrase)
+    return list(seen.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PHRASES + _FILLER), min_size=1, max_size=5),
+    st.sampled_from([str, str.upper, str.title]),
+    st.sampled_from([" ", ", ", ".\n", ""]),
+)
+def test_the_phrase_index_finds_what_scanning_every_phrase_finds(
+    parts: list[str], case: Any, sep: str
+) -> None:
+    text = case(sep.join(parts))
+    assert escalation_module._detect(text, None) == _every_phrase_scanned(text)

@@ -12,6 +12,8 @@ from server.store import fast
 from server.store.database import Database
 from server.store.tables import changes, players, ticket_events, tickets
 
+from .conftest import add_user
+
 AT = datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC)
 
 
@@ -132,5 +134,47 @@ def test_a_failing_fast_insert_raises_sqlalchemys_error_and_rolls_back_its_batch
         db.write_sync(lambda c: fast.insert_many(c.conn, changes, [row]))
         with pytest.raises(exc.IntegrityError):
             db.write_sync(lambda c: fast.insert_many(c.conn, changes, [row]))
+    finally:
+        db.close()
+
+
+def test_fast_first_reads_what_core_reads(db_url: str) -> None:
+    from server.store import idempotency
+    from server.store import players as player_store
+
+    db = Database(db_url)
+    db.start()
+    try:
+        player = {**_player(1), "languages": ["ru", "kk"], "quiet_mode": True}
+        db.write_sync(lambda c: fast.insert_one(c.conn, players, player))
+
+        def both(c: Any) -> tuple[Any, Any]:
+            core = (
+                c.conn.execute(player_store._BY_EXTERNAL_ID, {"external_id": "p-1"})
+                .mappings()
+                .first()
+            )
+            return dict(core), player_store.get_by_external_id(c.conn, "p-1")
+
+        core, quick = db.write_sync(both)
+        assert quick == core
+        assert quick["languages"] == ["ru", "kk"] and quick["quiet_mode"] is True
+        assert db.write_sync(lambda c: player_store.get_by_external_id(c.conn, "none")) is None
+        add_user(db_url, "maria")
+        uid = db.read_sync(
+            lambda conn: conn.execute(
+                text("SELECT id FROM users WHERE username = 'maria'")
+            ).scalar_one()
+        )
+        db.write_sync(
+            lambda c: idempotency.store(
+                c.conn, user_id=uid, key="k", method="POST", path="/x", request_hash="h",
+                status_code=201, body=b'{"a": 1}', now=AT,
+            )
+        )  # fmt: skip
+        found = db.write_sync(lambda c: idempotency.find(c.conn, uid, "k"))
+        assert found == {"method": "POST", "path": "/x", "request_hash": "h",
+                         "status_code": 201, "response_body": b'{"a": 1}'}  # fmt: skip
+        assert db.write_sync(lambda c: idempotency.find(c.conn, uid, "other")) is None
     finally:
         db.close()

@@ -91,6 +91,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         )
         router = routing.Router(db, settings)  # a bad routing setting stops the server here
         db.start()
+        if db.sqlite:
+            db.attach_loop(asyncio.get_running_loop())
         stored, queue_names = await db.read(
             lambda conn: (clock_store.stored_policies(conn), queue_store.names(conn))
         )

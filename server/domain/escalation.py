@@ -331,9 +331,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 def normalize_text(text: str) -> str:
     """Case-folded, without diacritics, letter variants unified, words separated by one space,
     with a space at each end (so ``" " + phrase`` finds a word start)."""
-    t = unicodedata.normalize("NFKD", text.casefold())
-    t = "".join(ch for ch in t if not unicodedata.combining(ch))
-    t = t.translate(_CHAR_MAP)
+    if text.isascii():  # no diacritics, no letter variants: the common case, made cheap
+        t = text.lower()
+    else:
+        t = unicodedata.normalize("NFKD", text.casefold())
+        t = "".join(ch for ch in t if not unicodedata.combining(ch))
+        t = t.translate(_CHAR_MAP)
     t = _NON_WORD.sub(" ", t)
     return " " + " ".join(t.split()) + " "
 
@@ -361,6 +364,20 @@ def _compile(
 _BUILTIN = _compile(STOP_PHRASES)
 
 
+def _first_letters(rows: list[tuple[str, str, str, str]]) -> dict[str, list[int]]:
+    """Row indexes by the first two letters of each phrase's first word ("" if shorter)."""
+    index: dict[str, list[int]] = {}
+    for i, (_, _, _, n) in enumerate(rows):
+        first = n.split()[0]
+        index.setdefault(first[:2] if len(first) >= 2 else "", []).append(i)
+    return index
+
+
+# A phrase is found only where a word of the message starts with its first word's letters:
+# the message's words pick the few phrases worth a substring search out of some 270.
+_BUILTIN_INDEX = _first_letters(_BUILTIN)
+
+
 def detect_stop_phrases(
     text: str, extra: Mapping[str, Mapping[str, Iterable[str]]] | None = None
 ) -> list[PhraseHit]:
@@ -386,7 +403,9 @@ _recent_hits: dict[tuple[str, int], tuple[Any, tuple[PhraseHit, ...]]] = {}
 
 def _detect(text: str, extra: Mapping[str, Mapping[str, Iterable[str]]] | None) -> list[PhraseHit]:
     norm = normalize_text(text)
-    table = _BUILTIN + (_compile(extra) if extra else [])
+    starts = {w[:2] for w in norm.split()} | {""}
+    rows = sorted(i for key in starts for i in _BUILTIN_INDEX.get(key, ()))
+    table = [_BUILTIN[i] for i in rows] + (_compile(extra) if extra else [])
     seen: dict[str, PhraseHit] = {}
     for cat, lang, phrase, n in table:
         if cat not in seen and n in norm:

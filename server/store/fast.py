@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, exc, insert
+from sqlalchemy import Connection, Insert, Select, Table, exc, insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +102,57 @@ def _wrapped(e: Exception, sql: str, params: Any) -> Exception:
     if isinstance(e, sqlite3.Error):
         return exc.DBAPIError.instance(sql, params, e, sqlite3.Error)
     return e
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    sql: str
+    keys: tuple[str, ...]  # parameter order
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    names: tuple[str, ...]  # result columns
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+_queries: dict[tuple[int, int], _Query] = {}
+
+
+def first(
+    conn: Connection, statement: Select[Any], params: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The first row of a prebuilt SELECT as a dict (None if none), typed as SQLAlchemy
+    would type it. `statement` must be built once (module level): plans are kept by its id."""
+    if conn.dialect.name != "sqlite":
+        row = conn.execute(statement, params).mappings().first()
+        return dict(row) if row else None
+    key = (id(conn.dialect), id(statement))
+    query = _queries.get(key)
+    if query is None:
+        compiled = statement.compile(dialect=conn.dialect)
+        order = tuple(compiled.positiontup or ())
+        columns = list(statement.selected_columns)
+        query = _Query(
+            compiled.string,
+            order,
+            tuple(compiled._bind_processors.get(k) for k in order),
+            tuple(c.key for c in columns),
+            tuple(c.type._cached_result_processor(conn.dialect, None) for c in columns),
+        )
+        _queries[key] = query
+        _statements.append(statement)  # keeps it alive: its id stays its own
+    args = tuple(
+        params[k] if proc is None else proc(params[k])
+        for k, proc in zip(query.keys, query.binds, strict=True)
+    )
+    try:
+        raw = _raw(conn).execute(query.sql, args).fetchone()
+    except Exception as e:
+        raise _wrapped(e, query.sql, args) from e
+    if raw is None:
+        return None
+    return {
+        name: value if proc is None else proc(value)
+        for name, proc, value in zip(query.names, query.results, raw, strict=True)
+    }
+
+
+_statements: list[Select[Any]] = []

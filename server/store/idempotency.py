@@ -16,8 +16,7 @@ _FIND = select(
 
 
 def find(conn: Connection, user_id: int, key: str) -> dict[str, Any] | None:
-    row = conn.execute(_FIND, {"user_id": user_id, "key": key}).mappings().first()
-    return dict(row) if row else None
+    return fast.first(conn, _FIND, {"user_id": user_id, "key": key})
 
 
 def store(

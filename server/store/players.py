@@ -13,8 +13,7 @@ _BY_EXTERNAL_ID = select(players).where(players.c.external_id == bindparam("exte
 
 
 def get_by_external_id(conn: Connection, external_id: str) -> dict[str, Any] | None:
-    row = conn.execute(_BY_EXTERNAL_ID, {"external_id": external_id}).mappings().first()
-    return dict(row) if row else None
+    return fast.first(conn, _BY_EXTERNAL_ID, {"external_id": external_id})
 
 
 def get_by_id(conn: Connection, player_id: int) -> dict[str, Any] | None:
