@@ -263,7 +263,10 @@ def _card_groups(sizes: list[int]) -> bool:
 def _find_cards(s: str, claimed: list[bool]) -> list[Span]:
     out: list[Span] = []
     for m in _GROUPED.finditer(s):
-        groups = [(g.start() + m.start(), g.end() + m.start()) for g in _DIGITS.finditer(m.group())]
+        token = m.group()
+        if len(token) - token.count(" ") - token.count("-") < 13:  # too few digits for a card
+            continue
+        groups = [(g.start() + m.start(), g.end() + m.start()) for g in _DIGITS.finditer(token)]
         after_plus = m.start() > 0 and s[m.start() - 1] == "+"
         candidates: list[tuple[tuple[int, int, int], int, int]] = []
         for i in range(len(groups)):
