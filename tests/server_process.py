@@ -42,7 +42,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 60) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "AGENT_CONSOLE_DATA_DIR": str(self.data_dir)}
         with open(self.log, "ab") as log:
@@ -69,11 +69,31 @@ class ServerProcess:
                 raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
             try:
                 if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+                    self._wait_idle(deadline)
                     return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server did not become ready: {self.log.read_text()[-2000:]}")
+
+    def _wait_idle(self, deadline: float) -> None:
+        """Wait out the start-up work (the bot's models load in a thread for some seconds):
+        on a loaded machine the first requests made during it took over 5 s."""
+        assert self.proc is not None
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            try:
+                fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return 0.0
+            return (int(fields[11]) + int(fields[12])) / tick
+
+        while time.monotonic() < deadline:
+            before = cpu()
+            time.sleep(0.3)
+            if cpu() - before < 0.05:  # under ~15% of a core
+                return
 
     def kill9(self) -> None:
         assert self.proc is not None

@@ -189,6 +189,7 @@ def test_two_servers_on_postgresql_stream_each_others_changes(
             a.url + "/api/v1/agents/me/presence",
             json={"presence": "away"},
             headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
         )
         assert r.status_code == 200, r.text
         got: list[dict[str, Any]] = []
