@@ -230,10 +230,15 @@ class FrozenClock:
         self.at += timedelta(**delta)
 
 
-@pytest.fixture
-def clock() -> Iterator[FrozenClock]:
-    """The server's time frozen at T0 (a Monday, 10:00 UTC) for the test."""
-    c = FrozenClock(T0)
+def frozen_at(at: datetime) -> Iterator[FrozenClock]:
+    """The server's time frozen at `at` until the generator is closed (for clock fixtures)."""
+    c = FrozenClock(at)
     set_clock(c)
     yield c
     set_clock(None)
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """The server's time frozen at T0 (a Monday, 10:00 UTC) for the test."""
+    yield from frozen_at(T0)

@@ -20,9 +20,9 @@ from server.jobs.assignment import AssignmentJob
 from server.services import routing
 from server.settings import Settings, SettingsError
 from server.store import tickets as ticket_store
-from server.store.database import Database, WriteContext, set_clock
+from server.store.database import Database, WriteContext
 
-from .conftest import FrozenClock, add_user, login, new_ticket
+from .conftest import FrozenClock, add_user, frozen_at, login, new_ticket
 from .test_routing_api import agent, presence
 
 FRI = datetime(2026, 12, 4, 5, 55, tzinfo=UTC)  # Friday 16:55 in Sydney
@@ -108,10 +108,7 @@ def test_nobody_online_routing_a_new_ticket_runs_no_query(db: Database) -> None:
 
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
-    c = FrozenClock(FRI)
-    set_clock(c)
-    yield c
-    set_clock(None)
+    yield from frozen_at(FRI)
 
 
 @pytest.fixture

@@ -25,10 +25,6 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def idempotency_key(request: Request) -> str | None:
-    return checked_key(request.headers.get("idempotency-key"))
-
-
 def checked_key(key: str | None) -> str | None:
     """The Idempotency-Key header's value, stripped; 400 when it is not a usable key."""
     if key is None:

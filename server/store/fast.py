@@ -134,18 +134,18 @@ class _Query:
     results: tuple[Callable[[Any], Any] | None, ...]
 
 
-_queries: dict[tuple[int, int], _Query] = {}
+_queries: dict[tuple[int, Select[Any]], _Query] = {}  # the key keeps the statement alive
 
 
 def first(
     conn: Connection, statement: Select[Any], params: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The first row of a prebuilt SELECT as a dict (None if none), typed as SQLAlchemy
-    would type it. `statement` must be built once (module level): plans are kept by its id."""
+    would type it. `statement` must be built once (module level): a plan is kept per statement."""
     if conn.dialect.name != "sqlite":
         row = conn.execute(statement, params).mappings().first()
         return dict(row) if row else None
-    key = (id(conn.dialect), id(statement))
+    key = (id(conn.dialect), statement)
     query = _queries.get(key)
     if query is None:
         compiled = statement.compile(dialect=conn.dialect)
@@ -159,7 +159,6 @@ def first(
             tuple(c.type._cached_result_processor(conn.dialect, None) for c in columns),
         )
         _queries[key] = query
-        _statements.append(statement)  # keeps it alive: its id stays its own
     args = tuple(
         params[k] if proc is None else proc(params[k])
         for k, proc in zip(query.keys, query.binds, strict=True)
@@ -174,6 +173,3 @@ def first(
         name: value if proc is None else proc(value)
         for name, proc, value in zip(query.names, query.results, raw, strict=True)
     }
-
-
-_statements: list[Select[Any]] = []
