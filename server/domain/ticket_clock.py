@@ -20,21 +20,23 @@ Public API::
     Firing(clock, started_at, event, due_at, detail)      # .key, .late_s(now)
     project(snapshot, now, calendars) -> dict              # the API's "sla" object
     escalation_view(snapshot) -> dict | None               # the API's "escalation" object
+    new_ticket_clock(policy, facts, text, now, automation=None) -> NewClock
+                                # a new ticket's clock, from a template where time allows
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .automation import AutomationRules, Silence, timers
 from .calendars import Calendar, business_time_between
-from .escalation import MANAGEMENT, EscalationState, TicketFacts
+from .escalation import MANAGEMENT, EscalationState, TicketFacts, detect_stop_phrases
 from .escalation import evaluate as evaluate_escalation
-from .sla import SlaEvent, SlaState, SlaStatus, replay, status_from_timeline
+from .sla import EventKind, SlaEvent, SlaState, SlaStatus, replay, status_from_timeline
 from .sla_policy import Policy, Target
 from .values import Channel, Priority, Tier
 
@@ -232,6 +234,217 @@ def _snapshot(sla: SlaStatus, esc: EscalationState | None) -> dict[str, Any]:
             "reached_at": _iso(mgmt.reached_at) if mgmt else None,
         }
     return snap
+
+
+# --- a new ticket -----------------------------------------------------------------------------
+#
+# Every create evaluates the same two events (created, the player's first message) at "now".
+# Where every calendar the ticket's targets and ladders run on is open around the clock, and
+# nothing else about the ticket depends on the hour (no factors, overrides, tags, silence, stop
+# phrase), the outcome is the same at any instant, moved in time: it is evaluated once per
+# combination and kept as a template whose instants are offsets from the creation.
+
+
+@dataclass(frozen=True)
+class NewClock:
+    """What a create stores of its clock: the snapshot, state, due and next times, level."""
+
+    snapshot: dict[str, Any]
+    state: str
+    due_at: datetime | None
+    next_at: datetime | None
+    escalation_level: int | None
+    firings: tuple[Firing, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Template:
+    snapshot: Callable[[datetime], dict[str, Any]]  # the snapshot of a ticket created then
+    state: str
+    due_in: timedelta | None
+    next_in: timedelta | None
+    escalation_level: int | None
+
+
+# Two instants a template is checked at: far enough apart that a calendar with any closed hour
+# or holiday in it shows (it is also refused by name first: `_time_free`).
+_CHECK_SHIFT = timedelta(days=3, hours=7, minutes=31, seconds=17)
+_templates: dict[tuple[Any, ...], tuple[Any, Any, _Template | None]] = {}
+
+
+def new_ticket_clock(
+    policy: Policy,
+    facts: ClockFacts,
+    text: str,
+    now: datetime,
+    automation: AutomationRules | None = None,
+) -> NewClock:
+    """A new ticket's clock: its creation and the player's first message `text` at `now`.
+    Equal to :func:`evaluate` of those two events (tested); from a template when it may be."""
+    if not _may_use_template(policy, facts, text, now):
+        return _new_clock(_evaluate_new(policy, facts, text, now, automation))
+    key = (
+        id(policy),
+        id(automation),
+        facts.queue,
+        str(facts.tier),
+        str(facts.priority),
+        str(facts.channel),
+    )
+    got = _templates.get(key)
+    if got is None or got[0] is not policy or got[1] is not automation:
+        outcome = _evaluate_new(policy, facts, text, now, automation)
+        template = _template(policy, facts, text, now, automation, outcome)
+        if len(_templates) >= 4096:
+            _templates.clear()
+        _templates[key] = (policy, automation, template)  # holds both: their ids stay theirs
+        return _new_clock(outcome)
+    template = got[2]
+    if template is None:
+        return _new_clock(_evaluate_new(policy, facts, text, now, automation))
+    return NewClock(
+        template.snapshot(now),
+        template.state,
+        None if template.due_in is None else now + template.due_in,
+        None if template.next_in is None else now + template.next_in,
+        template.escalation_level,
+    )
+
+
+def _may_use_template(policy: Policy, facts: ClockFacts, text: str, now: datetime) -> bool:
+    if facts.tags or facts.factors or facts.overrides or facts.silence is not None:
+        return False
+    if facts.queue_since is not None and facts.queue_since != now:
+        return False
+    extra = policy.escalation.extra_phrases if policy.escalation is not None else None
+    return not detect_stop_phrases(text, extra)
+
+
+def _evaluate_new(
+    policy: Policy, facts: ClockFacts, text: str, now: datetime, automation: AutomationRules | None
+) -> ClockOutcome:
+    events = (SlaEvent(now, EventKind.created), SlaEvent(now, EventKind.player_message, text=text))
+    return evaluate(policy, facts, events, now, automation)
+
+
+def _new_clock(outcome: ClockOutcome) -> NewClock:
+    return NewClock(
+        outcome.snapshot,
+        outcome.state,
+        outcome.due_at,
+        outcome.next_at,
+        None if outcome.escalation is None else outcome.escalation.level,
+        outcome.firings,
+    )
+
+
+def _template(
+    policy: Policy,
+    facts: ClockFacts,
+    text: str,
+    now: datetime,
+    automation: AutomationRules | None,
+    outcome: ClockOutcome,
+) -> _Template | None:
+    """The outcome as offsets from `now`, or None when it is not the same at every instant."""
+    if outcome.firings or outcome.automation_next_at is not None or not _time_free(policy, facts):
+        return None
+    later = now + _CHECK_SHIFT
+    moved = facts if facts.queue_since is None else replace(facts, queue_since=later)
+    other = _evaluate_new(policy, moved, text, later, automation)
+    if other.firings or other.state != outcome.state:
+        return None
+    snapshot = _offsets(outcome.snapshot, other.snapshot, now)
+    if snapshot is _DIFFERS:
+        return None
+    moves = [(outcome.due_at, other.due_at), (outcome.next_at, other.next_at)]
+    if any(
+        (a is None) != (b is None) or (a is not None and b - a != _CHECK_SHIFT)  # type: ignore[operator]
+        for a, b in moves
+    ):
+        return None
+    level = None if outcome.escalation is None else outcome.escalation.level
+    if level != (None if other.escalation is None else other.escalation.level):
+        return None
+    return _Template(
+        _builder(snapshot),
+        outcome.state,
+        None if outcome.due_at is None else outcome.due_at - now,
+        None if outcome.next_at is None else outcome.next_at - now,
+        level,
+    )
+
+
+def _time_free(policy: Policy, facts: ClockFacts) -> bool:
+    """Do the ticket's targets and every escalation ladder run on around-the-clock calendars?"""
+    entry = policy.resolve(facts.queue, facts.tier, facts.priority, facts.channel, facts.tags)
+    targets = (entry.first_response, entry.next_update, entry.resolution, entry.stabilise)
+    if any(t is not None and not t.calendar.always_open for t in targets):
+        return False
+    ladders = policy.escalation.ladders.values() if policy.escalation is not None else ()
+    return all(ladder.calendar.always_open for ladder in ladders)
+
+
+_DIFFERS = object()
+
+
+def _offsets(a: Any, b: Any, at: datetime) -> Any:
+    """`a` (evaluated at `at`) with each instant that moved by the check shift in `b` as its
+    offset from `at`; `_DIFFERS` if anything else differs."""
+    if isinstance(a, dict):
+        if not isinstance(b, dict) or a.keys() != b.keys():
+            return _DIFFERS
+        out = {k: _offsets(v, b[k], at) for k, v in a.items()}
+        return _DIFFERS if _DIFFERS in out.values() else out
+    if isinstance(a, list):
+        if not isinstance(b, list) or len(a) != len(b):
+            return _DIFFERS
+        items = [_offsets(x, y, at) for x, y in zip(a, b, strict=True)]
+        return _DIFFERS if _DIFFERS in items else items
+    if type(a) is type(b) and a == b:
+        return a
+    if isinstance(a, str) and isinstance(b, str):
+        try:
+            ta, tb = datetime.fromisoformat(a), datetime.fromisoformat(b)
+        except ValueError:
+            return _DIFFERS
+        if ta.tzinfo is not None and tb - ta == _CHECK_SHIFT:
+            return ta - at
+    return _DIFFERS
+
+
+def _builder(template: dict[str, Any]) -> Callable[[datetime], dict[str, Any]]:
+    """A function building the snapshot from its template for a creation instant: one dict
+    display with the constants in place (a walk of the template costs ten times more)."""
+    offsets: list[timedelta] = []
+
+    def expr(v: Any) -> str:
+        if isinstance(v, dict):
+            return "{" + ", ".join(f"{str(k)!r}: {expr(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list):
+            return "[" + ", ".join(expr(x) for x in v) + "]"
+        if isinstance(v, timedelta):
+            offsets.append(v)
+            return f"iso(now + offsets[{len(offsets) - 1}])"
+        if v is None or type(v) in (str, int, bool):
+            return repr(v)
+        raise TypeError(f"no literal for {type(v).__name__}")
+
+    try:
+        code = f"lambda now: {expr(template)}"
+    except TypeError:
+        return lambda now: _fill(template, now)
+    return eval(code, {"iso": _iso, "offsets": tuple(offsets)})  # our own literals only
+
+
+def _fill(template: Any, now: datetime) -> Any:
+    if isinstance(template, dict):
+        return {k: _fill(v, now) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_fill(v, now) for v in template]
+    if isinstance(template, timedelta):
+        return _iso(now + template)
+    return template
 
 
 # --- reading ---------------------------------------------------------------------------------

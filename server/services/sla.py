@@ -29,8 +29,10 @@ from ..domain.ticket_clock import (
     ClockFacts,
     ClockOutcome,
     Firing,
+    NewClock,
     escalation_view,
     evaluate,
+    new_ticket_clock,
     project,
 )
 from ..domain.values import MessageKind, Status
@@ -200,16 +202,34 @@ def silence_of(row: Mapping[str, Any]) -> Silence | None:
 # --- reconciling -------------------------------------------------------------------------
 
 
-def clock_columns(outcome: ClockOutcome) -> dict[str, Any]:
+def clock_columns(outcome: ClockOutcome | NewClock) -> dict[str, Any]:
     cols: dict[str, Any] = {
         "sla": outcome.snapshot,
         "sla_state": outcome.state,
         "sla_due_at": outcome.due_at,
         "sla_next_at": outcome.next_at,
     }
-    if outcome.escalation is not None:
-        cols["escalation_level"] = outcome.escalation.level
+    level = (
+        outcome.escalation_level
+        if isinstance(outcome, NewClock)
+        else None
+        if outcome.escalation is None
+        else outcome.escalation.level
+    )
+    if level is not None:
+        cols["escalation_level"] = level
     return cols
+
+
+def reconcile_new(
+    ctx: WriteContext, row: Mapping[str, Any], text: str
+) -> tuple[dict[str, Any], list[Firing]]:
+    """:func:`reconcile` for a ticket being created with the player's first message `text`
+    (nothing has fired on it yet)."""
+    clock = new_ticket_clock(
+        policy_for(row.get("sla_policy")), facts_of(row), text, ctx.now, automation.rules()
+    )
+    return clock_columns(clock), list(clock.firings)
 
 
 def reconcile(

@@ -125,10 +125,7 @@ def create_ticket(
         "player_quiet_mode": player.get("quiet_mode"),
         "assignee_username": None,
     }
-    first = sla.first_events(0, now, 0)
-    clock, firings = sla.reconcile(
-        ctx, row, sla.to_sla_events([first[0], {**first[1], "body": data["body"]}]), fired=set()
-    )
+    clock, firings = sla.reconcile_new(ctx, row, data["body"])
     values.update(clock)
     ticket_id = ticket_store.insert_ticket(conn, values)
     row.update(clock, id=ticket_id)
