@@ -67,7 +67,7 @@ def serve(
         f"(database: {_safe_url(settings.db_url)})"
     )
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, settle_heap=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -235,7 +235,7 @@ async def serve(args: argparse.Namespace, url: str, tickets: int, bot_password: 
         db=url, host=args.host, port=args.port, log_level="warning", payments_url=payments_url
     )
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, settle_heap=True),
         host=args.host,
         port=args.port,
         log_level="warning",

@@ -13,7 +13,7 @@ from server.domain import ticket_clock
 from server.domain.automation import AutomationRules, QuietWindow
 from server.domain.sla import SlaEvent
 from server.domain.sla_policy import DEFAULTS_PATH, Policy, load_policy
-from server.domain.ticket_clock import ClockFacts, NewClock, evaluate, new_ticket_clock
+from server.domain.ticket_clock import ClockFacts, NewClock, evaluate, new_ticket_clock, project
 from server.domain.values import Channel, Priority, Tier
 
 POLICY = load_policy(DEFAULTS_PATH.read_text(encoding="utf-8"))
@@ -48,7 +48,8 @@ def full(policy: Policy, f: ClockFacts, text: str, now: datetime, rules: object)
     events = [SlaEvent.created(now), SlaEvent.player(now, text)]
     out = evaluate(policy, f, events, now, rules)  # type: ignore[arg-type]
     level = None if out.escalation is None else out.escalation.level
-    return NewClock(out.snapshot, out.state, out.due_at, out.next_at, level, out.firings)
+    view = project(out.snapshot, now, policy.calendars)
+    return NewClock(out.snapshot, out.state, out.due_at, out.next_at, level, out.firings, view)
 
 
 @PROPS

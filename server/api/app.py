@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import ORJSONResponse
 from starlette.types import Receive, Scope, Send
 
+from .. import heap
 from ..blobs import BlobStore
 from ..events.hub import EventHub
 from ..intake.runtime import IntakeRuntime
@@ -79,7 +80,10 @@ class DeskApp(FastAPI):
             await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+def create_app(settings: Settings, *, migrate: bool = True, settle_heap: bool = False) -> FastAPI:
+    """The server's app. `settle_heap`: once started, freeze the start-up heap out of the
+    garbage collector's full passes (`server/heap.py`; for the one app of a server process)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate:
@@ -159,9 +163,16 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         # The intake door: API keys, limits, payments connector, follow-ups, bot warm-up.
         app.state.intake = IntakeRuntime(settings, db)
         await app.state.intake.start(warm_up=settings.bot_warm_up)
+        settling = (
+            asyncio.create_task(heap.settle_after(app.state.intake.warming))
+            if settle_heap
+            else None
+        )
         try:
             yield
         finally:
+            if settling is not None:
+                settling.cancel()
             await app.state.intake.stop()
             await clock.stop()
             await assignment.stop()

@@ -644,6 +644,8 @@ def _one_pass(text: str) -> tuple[str, list[Finding]]:
     if n_digits >= 7:
         claim(_find_phones(s, view, claimed))
 
+    if not spans:
+        return text, []
     out = list(text)
     findings: list[Finding] = []
     for kind, a, b in spans:

@@ -255,11 +255,13 @@ class NewClock:
     next_at: datetime | None
     escalation_level: int | None
     firings: tuple[Firing, ...] = ()
+    view: dict[str, Any] | None = None  # the API's "sla" object at creation
 
 
 @dataclass(frozen=True)
 class _Template:
     snapshot: Callable[[datetime], dict[str, Any]]  # the snapshot of a ticket created then
+    view: Callable[[datetime], dict[str, Any]]  # its "sla" object (project) then
     state: str
     due_in: timedelta | None
     next_in: timedelta | None
@@ -282,7 +284,7 @@ def new_ticket_clock(
     """A new ticket's clock: its creation and the player's first message `text` at `now`.
     Equal to :func:`evaluate` of those two events (tested); from a template when it may be."""
     if not _may_use_template(policy, facts, text, now):
-        return _new_clock(_evaluate_new(policy, facts, text, now, automation))
+        return _new_clock(_evaluate_new(policy, facts, text, now, automation), policy)
     key = (
         id(policy),
         id(automation),
@@ -298,16 +300,17 @@ def new_ticket_clock(
         if len(_templates) >= 4096:
             _templates.clear()
         _templates[key] = (policy, automation, template)  # holds both: their ids stay theirs
-        return _new_clock(outcome)
+        return _new_clock(outcome, policy)
     template = got[2]
     if template is None:
-        return _new_clock(_evaluate_new(policy, facts, text, now, automation))
+        return _new_clock(_evaluate_new(policy, facts, text, now, automation), policy)
     return NewClock(
         template.snapshot(now),
         template.state,
         None if template.due_in is None else now + template.due_in,
         None if template.next_in is None else now + template.next_in,
         template.escalation_level,
+        view=template.view(now),
     )
 
 
@@ -327,7 +330,7 @@ def _evaluate_new(
     return evaluate(policy, facts, events, now, automation)
 
 
-def _new_clock(outcome: ClockOutcome) -> NewClock:
+def _new_clock(outcome: ClockOutcome, policy: Policy) -> NewClock:
     return NewClock(
         outcome.snapshot,
         outcome.state,
@@ -335,6 +338,7 @@ def _new_clock(outcome: ClockOutcome) -> NewClock:
         outcome.next_at,
         None if outcome.escalation is None else outcome.escalation.level,
         outcome.firings,
+        project(outcome.snapshot, outcome.sla.now, policy.calendars),
     )
 
 
@@ -355,7 +359,12 @@ def _template(
     if other.firings or other.state != outcome.state:
         return None
     snapshot = _offsets(outcome.snapshot, other.snapshot, now)
-    if snapshot is _DIFFERS:
+    view = _offsets(
+        project(outcome.snapshot, now, policy.calendars),
+        project(other.snapshot, later, policy.calendars),
+        now,
+    )
+    if snapshot is _DIFFERS or view is _DIFFERS:
         return None
     moves = [(outcome.due_at, other.due_at), (outcome.next_at, other.next_at)]
     if any(
@@ -368,6 +377,7 @@ def _template(
         return None
     return _Template(
         _builder(snapshot),
+        _builder(view),
         outcome.state,
         None if outcome.due_at is None else outcome.due_at - now,
         None if outcome.next_at is None else outcome.next_at - now,

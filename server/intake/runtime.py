@@ -44,11 +44,13 @@ class IntakeRuntime:
         self._lang_queues: tuple[list[tuple[str, str | None]], float] | None = None
         self.followups = FollowUps(settings, db)
         self._tasks: list[asyncio.Task[Any]] = []
+        self.warming: asyncio.Task[Any] | None = None  # the bot's warm-up, while it runs
 
     # -- life cycle --------------------------------------------------------------------------
     async def start(self, *, warm_up: bool = True, followups: bool = True) -> None:
         if warm_up:
-            self._tasks.append(asyncio.create_task(self._warm_up()))
+            self.warming = asyncio.create_task(self._warm_up())
+            self._tasks.append(self.warming)
         if followups and self.settings.followup_interval_seconds > 0:
             self._tasks.append(asyncio.create_task(self.followups.run()))
 

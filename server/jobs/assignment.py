@@ -102,7 +102,7 @@ class AssignmentJob:
                     await self.db.write(self.router.resync)
                     self._next_resync = time.monotonic() + self.resync_s
                     sweep = True
-                self.is_leader = await asyncio.to_thread(self._try_lead)
+                self.is_leader = await self._leadership.lead()
                 if self.is_leader:
                     await self.step()
                     if sweep:

@@ -107,7 +107,7 @@ class SlaClock:
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                self.is_leader = await asyncio.to_thread(self._try_lead)
+                self.is_leader = await self._leadership.lead()
                 if not self.is_leader:
                     await asyncio.sleep(self.leader_retry_s)
                     continue

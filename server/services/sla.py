@@ -110,16 +110,23 @@ def calendars_for(version: str | None) -> Mapping[str, Calendar]:
 # --- shapes ------------------------------------------------------------------------------
 
 
-def ticket_json(row: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """A ticket's public shape with its ``sla`` (projected to ``now``) and ``escalation``."""
+def ticket_json(
+    row: Mapping[str, Any], now: datetime | None = None, *, view: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A ticket's public shape with its ``sla`` (projected to ``now``; `view`: already
+    projected, as a new ticket's clock may come) and ``escalation``."""
     out = shapes.ticket(dict(row))
     snapshot = row.get("sla")
     now = now or utcnow()
-    out["sla"] = project(
-        snapshot,
-        now,
-        calendars_for(row.get("sla_policy")),
-        predicted_breach=bool(row.get("sla_predicted")),
+    out["sla"] = (
+        view
+        if view is not None
+        else project(
+            snapshot,
+            now,
+            calendars_for(row.get("sla_policy")),
+            predicted_breach=bool(row.get("sla_predicted")),
+        )
     )
     out["escalation"] = escalation_view(snapshot)
     return out
@@ -221,15 +228,12 @@ def clock_columns(outcome: ClockOutcome | NewClock) -> dict[str, Any]:
     return cols
 
 
-def reconcile_new(
-    ctx: WriteContext, row: Mapping[str, Any], text: str
-) -> tuple[dict[str, Any], list[Firing]]:
-    """:func:`reconcile` for a ticket being created with the player's first message `text`
-    (nothing has fired on it yet)."""
-    clock = new_ticket_clock(
+def new_clock(ctx: WriteContext, row: Mapping[str, Any], text: str) -> NewClock:
+    """:func:`reconcile` for a ticket being created with the player's first message `text`:
+    store :func:`clock_columns` of it, act on its firings (nothing has fired on it yet)."""
+    return new_ticket_clock(
         policy_for(row.get("sla_policy")), facts_of(row), text, ctx.now, automation.rules()
     )
-    return clock_columns(clock), list(clock.firings)
 
 
 def reconcile(

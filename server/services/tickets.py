@@ -125,10 +125,11 @@ def create_ticket(
         "player_quiet_mode": player.get("quiet_mode"),
         "assignee_username": None,
     }
-    clock, firings = sla.reconcile_new(ctx, row, data["body"])
-    values.update(clock)
+    clock = sla.new_clock(ctx, row, data["body"])
+    columns = sla.clock_columns(clock)
+    values.update(columns)
     ticket_id = ticket_store.insert_ticket(conn, values)
-    row.update(clock, id=ticket_id)
+    row.update(columns, id=ticket_id)
     message = {
         "ticket_id": ticket_id,
         "kind": MessageKind.player.value,
@@ -150,14 +151,15 @@ def create_ticket(
         ticket_store.update_ticket(conn, ticket_id, routed.columns)
         row.update(routed.columns)
         row["assignee_username"] = routed.username
-    ticket = sla.ticket_json(row, now)
+    # A routed ticket's clock is the same: routing moves no clock at creation.
+    ticket = sla.ticket_json(row, now, view=clock.view)
     msg = shapes.message({**message, "id": message_id, "author_username": None})
     # The route masked the body off the writer thread; None means it holds nothing to mask.
     public = masked_message(msg, data["masked_body"]) if data.get("masked_body") else msg
     ctx.record("ticket", ticket_id, "create", ticket)
     ctx.record("message", message_id, "create", public, (queue, player.get("host")))
     routing.announce(ctx, row, routed)
-    sla.act_on(ctx, row, firings)
+    sla.act_on(ctx, row, clock.firings)
     audit(
         ctx,
         actor,

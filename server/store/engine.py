@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
@@ -19,6 +20,12 @@ def normalize_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def json_text(value: object) -> str:
+    """JSON columns' text: orjson (UTF-8 as is, no spaces) writes it several times faster than
+    the standard library, and every create writes five JSON values."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def make_engine(
@@ -40,6 +47,8 @@ def make_engine(
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
+            json_serializer=json_text,
+            json_deserializer=orjson.loads,
             poolclass=QueuePool,
             pool_size=pool_size,
             max_overflow=pool_size,
@@ -63,6 +72,8 @@ def make_engine(
         return engine
     return create_engine(
         url,
+        json_serializer=json_text,
+        json_deserializer=orjson.loads,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,

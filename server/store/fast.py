@@ -65,11 +65,23 @@ def _quicker(type_: Any, proc: Callable[[Any], Any] | None) -> Callable[[Any], A
         return proc  # (a DATETIME declared with its own storage format keeps it)
 
     def datetime_text(value: Any) -> Any:
+        global _last_datetime
+        last = _last_datetime
+        if value is last[0]:  # a write stamps most of its rows with the one `now`
+            return last[1]
+        if value is None:
+            return None
         if type(value) is datetime and value.year >= 1000:
-            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            text = value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            _last_datetime = (value, text)  # one tuple: a reader on another thread sees a pair
+            return text
         return proc(value)
 
     return datetime_text
+
+
+# The last datetime written and its text (holding the value: its id cannot be reused).
+_last_datetime: tuple[Any, str] = (None, "")
 
 
 def _params(plan: _Plan, values: dict[str, Any]) -> tuple[Any, ...]:
@@ -78,8 +90,10 @@ def _params(plan: _Plan, values: dict[str, Any]) -> tuple[Any, ...]:
         for key, default in plan.defaults:
             values[key] = default.arg if default.is_scalar else default.arg(None)
     return tuple(
-        values[k] if proc is None else proc(values[k])
-        for k, proc in zip(plan.keys, plan.processors, strict=True)
+        [
+            values[k] if proc is None else proc(values[k])
+            for k, proc in zip(plan.keys, plan.processors, strict=True)
+        ]
     )
 
 
