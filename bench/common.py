@@ -402,6 +402,18 @@ class Server:
             raise RuntimeError(f"GET {path}: {status} {data[:300]!r}")
         return json.loads(data)
 
+    def metric_sums(self, *names: str) -> dict[str, float]:
+        """Values of Prometheus samples by full name (e.g. `…_count`, `…_sum`); 0 if absent."""
+        status, data = http_request_sync(self.port, "GET", "/metrics", headers=self.auth())
+        if status != 200:
+            raise RuntimeError(f"GET /metrics: {status} {data[:300]!r}")
+        out = dict.fromkeys(names, 0.0)
+        for line in data.decode().splitlines():
+            name, _, value = line.partition(" ")
+            if name in out:
+                out[name] = float(value)
+        return out
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):

@@ -67,6 +67,24 @@ function response(status, headers, body)
 end
 """
 
+BATCH_METRICS = (
+    "agent_console_write_batch_jobs_count",
+    "agent_console_write_batch_jobs_sum",
+    "agent_console_write_batch_seconds_sum",
+)
+
+
+def _batches(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """The write transactions of one phase (from the server's metrics)."""
+    d = {k: after[k] - before[k] for k in BATCH_METRICS}
+    n = d["agent_console_write_batch_jobs_count"]
+    return {
+        "count": n,
+        "jobs_per_batch": d["agent_console_write_batch_jobs_sum"] / n if n else 0.0,
+        "ms_per_batch": d["agent_console_write_batch_seconds_sum"] * 1000 / n if n else 0.0,
+    }
+
+
 ID_RE = re.compile(rb'^\{"id":(\d+)')
 
 
@@ -334,8 +352,15 @@ def main(argv: list[str] | None = None) -> int:
             base = measure("healthz", False, args.baseline_duration, None)
             print("   " + base.line())
         with phase(f"creates: POST /api/v1/tickets, {args.connections} connections"):
+            before = srv.metric_sums(*BATCH_METRICS)
             cr = measure("creates", True, args.duration, srv.tmp / "ids-creates.txt")
             print("   " + cr.line())
+            batches = _batches(before, srv.metric_sums(*BATCH_METRICS))
+            print(
+                f"   write transactions: {batches['count']:,.0f}, "
+                f"{batches['jobs_per_batch']:.1f} writes each, "
+                f"{batches['ms_per_batch']:.2f} ms each on average"
+            )
         all_ids += cr.ids
         n_ok += cr.ok_count
         profile_text = None
@@ -389,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             "creates": cr.machine.other_share if cr.machine else None,
         },
         "connections": args.connections,
+        "write_batches": batches,
         "verify": v,
     }
     if profile_text:

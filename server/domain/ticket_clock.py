@@ -260,8 +260,8 @@ class NewClock:
 
 @dataclass(frozen=True)
 class _Template:
-    snapshot: Callable[[datetime], dict[str, Any]]  # the snapshot of a ticket created then
-    view: Callable[[datetime], dict[str, Any]]  # its "sla" object (project) then
+    # {"snapshot": …, "view": …} of a ticket created then; the view is its "sla" object
+    build: Callable[[datetime], dict[str, Any]]
     state: str
     due_in: timedelta | None
     next_in: timedelta | None
@@ -304,13 +304,14 @@ def new_ticket_clock(
     template = got[2]
     if template is None:
         return _new_clock(_evaluate_new(policy, facts, text, now, automation), policy)
+    built = template.build(now)
     return NewClock(
-        template.snapshot(now),
+        built["snapshot"],
         template.state,
         None if template.due_in is None else now + template.due_in,
         None if template.next_in is None else now + template.next_in,
         template.escalation_level,
-        view=template.view(now),
+        view=built["view"],
     )
 
 
@@ -376,8 +377,7 @@ def _template(
     if level != (None if other.escalation is None else other.escalation.level):
         return None
     return _Template(
-        _builder(snapshot),
-        _builder(view),
+        _builder({"snapshot": snapshot, "view": view}),
         outcome.state,
         None if outcome.due_at is None else outcome.due_at - now,
         None if outcome.next_at is None else outcome.next_at - now,
@@ -424,9 +424,10 @@ def _offsets(a: Any, b: Any, at: datetime) -> Any:
 
 
 def _builder(template: dict[str, Any]) -> Callable[[datetime], dict[str, Any]]:
-    """A function building the snapshot from its template for a creation instant: one dict
-    display with the constants in place (a walk of the template costs ten times more)."""
-    offsets: list[timedelta] = []
+    """A function building `template` for a creation instant: one dict display with the
+    constants in place and each distinct instant formatted once (a walk of the template
+    costs ten times more)."""
+    offsets: dict[timedelta, str] = {}
 
     def expr(v: Any) -> str:
         if isinstance(v, dict):
@@ -434,17 +435,20 @@ def _builder(template: dict[str, Any]) -> Callable[[datetime], dict[str, Any]]:
         if isinstance(v, list):
             return "[" + ", ".join(expr(x) for x in v) + "]"
         if isinstance(v, timedelta):
-            offsets.append(v)
-            return f"iso(now + offsets[{len(offsets) - 1}])"
+            return offsets.setdefault(v, f"t{len(offsets)}")
         if v is None or type(v) in (str, int, bool):
             return repr(v)
         raise TypeError(f"no literal for {type(v).__name__}")
 
     try:
-        code = f"lambda now: {expr(template)}"
+        display = expr(template)
     except TypeError:
         return lambda now: _fill(template, now)
-    return eval(code, {"iso": _iso, "offsets": tuple(offsets)})  # our own literals only
+    lines = [f"    {name} = iso(now + offsets[{i}])" for i, name in enumerate(offsets.values())]
+    code = "def build(now):\n" + "\n".join([*lines, f"    return {display}"])
+    scope: dict[str, Any] = {"iso": _iso, "offsets": tuple(offsets)}
+    exec(code, scope)  # our own literals only
+    return scope["build"]  # type: ignore[no-any-return]
 
 
 def _fill(template: Any, now: datetime) -> Any:

@@ -17,12 +17,14 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import orjson
+from prometheus_client import Histogram
 from sqlalchemy import Connection, Engine, event, insert, make_url, select, text, update
 
 from ..domain.audit_chain import GENESIS, head_mac, row_hash
@@ -33,6 +35,19 @@ from .tables import audit_head, audit_log, change_counter, changes
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 128
+
+# Writes per transaction, and each transaction's time from BEGIN to COMMIT: under load the
+# writer batches, and these show how much (for operators, and the create benchmark).
+BATCH_SIZE = Histogram(
+    "agent_console_write_batch_jobs",
+    "Write jobs per database transaction",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+)
+BATCH_SECONDS = Histogram(
+    "agent_console_write_batch_seconds",
+    "Time of one write transaction, BEGIN to COMMIT",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+)
 NOTIFY_CHANNEL = "agent_console_changes"
 
 
@@ -328,6 +343,7 @@ class Database:
         self._execute_running(batch)
 
     def _execute_running(self, batch: list[tuple[Job[Any], Any]]) -> None:
+        started = time.perf_counter()
         try:
             results, committed = self._run_batch([job for job, _ in batch])
         except Exception as exc:  # one job failed: retry each alone to isolate it
@@ -337,6 +353,8 @@ class Database:
             for item in batch:
                 self._execute_running([item])
             return
+        BATCH_SECONDS.observe(time.perf_counter() - started)
+        BATCH_SIZE.observe(len(batch))
         if committed and self.on_commit is not None:
             try:
                 self.on_commit(committed)
