@@ -178,3 +178,24 @@ def test_fast_first_reads_what_core_reads(db_url: str) -> None:
         assert db.write_sync(lambda c: idempotency.find(c.conn, uid, "other")) is None
     finally:
         db.close()
+
+
+def test_fast_first_runs_updates_with_returning_and_literals(db_url: str) -> None:
+    """The writer's own statements (the seq counter, the audit head) on the cursor: an UPDATE
+    … RETURNING answers its row, an UPDATE without returns None, `id == 1` binds itself."""
+    from server.store.database import _AUDIT_HEAD, _BUMP_SEQ
+
+    db = Database(db_url)
+    db.start()
+    try:
+        before = db.read_sync(
+            lambda conn: conn.execute(text("SELECT last_seq FROM change_counter")).scalar_one()
+        )
+        got = db.write_sync(lambda c: fast.first(c.conn, _BUMP_SEQ, {"n": 3}))
+        assert got == {"last_seq": before + 3}
+        assert db.write_sync(lambda c: fast.first(c.conn, _BUMP_SEQ, {"n": 0})) == got
+        assert db.write_sync(lambda c: fast.first(c.conn, _AUDIT_HEAD, {})) is None  # no row yet
+        with pytest.raises((KeyError, exc.StatementError)):  # left out: an error, not NULL
+            db.write_sync(lambda c: fast.first(c.conn, _BUMP_SEQ, {}))
+    finally:
+        db.close()

@@ -25,7 +25,18 @@ from typing import Any, TypeVar
 
 import orjson
 from prometheus_client import Histogram
-from sqlalchemy import Connection, Engine, event, insert, make_url, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    bindparam,
+    event,
+    insert,
+    make_url,
+    select,
+    text,
+    update,
+)
 
 from ..domain.audit_chain import GENESIS, head_mac, row_hash
 from . import fast
@@ -389,18 +400,9 @@ class Database:
         """
         if not pending:
             if lock:
-                conn.execute(
-                    update(change_counter)
-                    .where(change_counter.c.id == 1)
-                    .values(last_seq=change_counter.c.last_seq)
-                )
+                fast.first(conn, _BUMP_SEQ, {"n": 0})
             return []
-        last = conn.execute(
-            update(change_counter)
-            .where(change_counter.c.id == 1)
-            .values(last_seq=change_counter.c.last_seq + len(pending))
-            .returning(change_counter.c.last_seq)
-        ).scalar_one()
+        last = fast.first(conn, _BUMP_SEQ, {"n": len(pending)})["last_seq"]  # type: ignore[index]
         first = last - len(pending) + 1
         now = utcnow()
         out = [Change(first + i, *item) for i, item in enumerate(pending)]
@@ -431,7 +433,7 @@ class Database:
     def _append_audit(self, conn: Connection, audits: list[dict[str, Any]]) -> None:
         """Chain the batch's audit rows onto the newest one. Runs under the counter's row lock,
         so on PostgreSQL two server processes never chain onto the same row."""
-        head = conn.execute(select(audit_head).where(audit_head.c.id == 1)).mappings().first()
+        head = fast.first(conn, _AUDIT_HEAD, {})
         last_id, prev = (head["last_id"], head["last_hash"]) if head else (0, GENESIS)
         rows = []
         for audit in audits:
@@ -448,7 +450,26 @@ class Database:
         if head is None:
             conn.execute(insert(audit_head).values(id=1, **values))
         else:
-            conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
+            fast.first(conn, _SET_AUDIT_HEAD, {f"new_{k}": v for k, v in values.items()})
+
+
+# The batch's own statements, built once (fast.first keeps a plan per statement).
+_BUMP_SEQ = (
+    update(change_counter)
+    .where(change_counter.c.id == 1)
+    .values(last_seq=change_counter.c.last_seq + bindparam("n", type_=Integer))
+    .returning(change_counter.c.last_seq)
+)
+_AUDIT_HEAD = select(audit_head).where(audit_head.c.id == 1)
+_SET_AUDIT_HEAD = (
+    update(audit_head)
+    .where(audit_head.c.id == 1)
+    .values(
+        last_id=bindparam("new_last_id"),
+        last_hash=bindparam("new_last_hash"),
+        mac=bindparam("new_mac"),
+    )
+)
 
 
 def _claim(fut: Any) -> bool:

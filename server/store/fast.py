@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Insert, Select, Table, exc, insert
+from sqlalchemy import Connection, DateTime, Insert, Select, Table, Update, exc, insert
 from sqlalchemy.dialects.sqlite.base import DATETIME as SQLITE_DATETIME
 
 
@@ -146,33 +146,44 @@ class _Query:
     binds: tuple[Callable[[Any], Any] | None, ...]
     names: tuple[str, ...]  # result columns
     results: tuple[Callable[[Any], Any] | None, ...]
+    fixed: dict[str, Any]  # the values of the statement's own literals (`id == 1`)
 
 
-_queries: dict[tuple[int, Select[Any]], _Query] = {}  # the key keeps the statement alive
+Statement = Select[Any] | Update
+_queries: dict[tuple[int, Statement], _Query] = {}  # the key keeps the statement alive
 
 
-def first(
-    conn: Connection, statement: Select[Any], params: dict[str, Any]
-) -> dict[str, Any] | None:
-    """The first row of a prebuilt SELECT as a dict (None if none), typed as SQLAlchemy
-    would type it. `statement` must be built once (module level): a plan is kept per statement."""
+def first(conn: Connection, statement: Statement, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The first row of a prebuilt SELECT (or UPDATE … RETURNING; an UPDATE without returns
+    None) as a dict (None if none), typed as SQLAlchemy would type it. `statement` must be
+    built once (module level): a plan is kept per statement."""
     if conn.dialect.name != "sqlite":
-        row = conn.execute(statement, params).mappings().first()
+        result = conn.execute(statement, params)
+        if not result.returns_rows:
+            return None
+        row = result.mappings().first()
         return dict(row) if row else None
     key = (id(conn.dialect), statement)
     query = _queries.get(key)
     if query is None:
         compiled = statement.compile(dialect=conn.dialect)
         order = tuple(compiled.positiontup or ())
-        columns = list(statement.selected_columns)
+        columns = list(statement.exported_columns)  # a SELECT's columns, or RETURNING's
         query = _Query(
             compiled.string,
             order,
             tuple(compiled._bind_processors.get(k) for k in order),
             tuple(c.key for c in columns),
             tuple(c.type._cached_result_processor(conn.dialect, None) for c in columns),
+            {
+                k: b.effective_value
+                for k, b in compiled.binds.items()
+                if k in order and not b.required
+            },
         )
         _queries[key] = query
+    if query.fixed:
+        params = {**query.fixed, **params}
     args = tuple(
         params[k] if proc is None else proc(params[k])
         for k, proc in zip(query.keys, query.binds, strict=True)
