@@ -266,3 +266,27 @@ def test_events_bad_last_event_id(api):
         assert r.status_code == 400, value
         assert r.json()["error"]["details"] == {"header": "Last-Event-ID"}
     assert api.get("/api/v1/events", params={"since": -1}).status_code == 422
+
+
+def test_a_burst_longer_than_one_write_arrives_whole_and_in_order(settings, app_client):
+    """Streams write at most FRAMES_PER_WRITE frames at a time (a burst is not one huge write
+    per console), from the hub's buffer and from the log alike."""
+    from server.api.routes.changes import FRAMES_PER_WRITE
+
+    app_client.headers.update(login(app_client))
+    for i in range(FRAMES_PER_WRITE + 10):  # two changes each: over two writes' worth
+        new_ticket(app_client, player={"external_id": "burst"}, subject=f"burst {i}")
+    expected = all_changes(app_client)
+    total = expected[-1]["seq"]
+    assert total > 2 * FRAMES_PER_WRITE
+    hub = app_client.app.state.server.hub
+    assert len(hub.frames_after(0, FRAMES_PER_WRITE)) == FRAMES_PER_WRITE
+    assert len(hub.frames_after(total - 3, FRAMES_PER_WRITE)) == 3
+    with app_client.stream("GET", "/api/v1/events", params={"since": 0}) as r:
+        events = sse_events(r.iter_lines(), total)
+    assert [e["sse_id"] for e in events] == list(range(1, total + 1))
+    with TestClient(create_app(settings, migrate=False)) as other:  # reads the log
+        other.headers.update(login(other))
+        with other.stream("GET", "/api/v1/events", params={"since": 0}) as r:
+            events = sse_events(r.iter_lines(), total)
+    assert [{k: v for k, v in e.items() if k != "sse_id"} for e in events] == expected

@@ -7,6 +7,7 @@ default (10 minutes) until it has answered five tickets recently.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -63,6 +64,48 @@ def test_nobody_online_flags_every_waiting_ticket(desk: TestClient) -> None:
     again = predict(desk)
     assert again.flagged == [] and again.cleared == []
     assert len([c for c in feed(desk, "sla") if c["op"] == "predicted_breach"]) == 3
+
+
+def test_a_desk_wide_change_goes_out_a_part_per_second(desk: TestClient) -> None:
+    """`per_second` flags now, the rest by the job's later turns (not one burst to every
+    console); a newer plan replaces what is left of the older one."""
+    job = desk.app.state.server.sla_clock  # type: ignore[attr-defined]
+    job.predict_settings = replace(job.predict_settings, per_second=2)
+    tickets = [t["id"] for t in three_chats(desk)] + [
+        new_ticket(desk, player={"external_id": f"q-{i}"})["id"] for i in range(2)
+    ]
+
+    def flagged() -> list[int]:
+        return [i for i in tickets if get(desk, i)["sla"]["predicted_breach"]]
+
+    assert len(predict(desk).flagged) == 2 and len(flagged()) == 2
+    assert len(job._flags[1]) == 3  # waiting for the job's next turns
+    assert len(desk.portal.call(job._write_flags).flagged) == 2  # type: ignore[union-attr]
+    assert len(flagged()) == 4
+    # A new plan: only the one still unflagged is left to write.
+    assert len(predict(desk).flagged) == 1 and flagged() == tickets
+    assert job._flags[1] == []
+    events = [c for c in feed(desk, "sla") if c["op"] == "predicted_breach"]
+    assert sorted(e["data"]["ticket_id"] for e in events) == sorted(tickets)
+
+
+def test_the_running_job_writes_the_rest_second_by_second(desk: TestClient) -> None:
+    from server.jobs.sla_clock import SlaClock
+    from server.services.prediction import PredictSettings
+
+    server = desk.app.state.server  # type: ignore[attr-defined]
+    tickets = [new_ticket(desk, player={"external_id": f"r-{i}"})["id"] for i in range(5)]
+    job = SlaClock(server.db, predict_every_s=3600, predict_settings=PredictSettings(per_second=2))
+    desk.portal.call(job.start)  # type: ignore[union-attr]
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if all(get(desk, i)["sla"]["predicted_breach"] for i in tickets):
+                break
+            time.sleep(0.1)
+        assert all(get(desk, i)["sla"]["predicted_breach"] for i in tickets)
+    finally:
+        desk.portal.call(job.stop)  # type: ignore[union-attr]
 
 
 def test_one_agent_online_flags_only_those_too_deep_in_the_queue(

@@ -183,13 +183,15 @@ class EventHub:
                 delay = min(delay * 2, 10.0)
 
     # -- reading -------------------------------------------------------------------------
-    def frames_after(self, seq: int) -> list[Frame] | None:
-        """Buffered frames after `seq`, or None when they are no longer buffered."""
+    def frames_after(self, seq: int, limit: int | None = None) -> list[Frame] | None:
+        """Buffered frames after `seq` (the first `limit`), or None when they are no longer
+        buffered."""
         if seq >= self.last_seq:
             return []
         if seq + 1 < self._first_seq:
             return None
-        return self._frames[seq + 1 - self._first_seq :]
+        start = seq + 1 - self._first_seq
+        return self._frames[start : None if limit is None else start + limit]
 
     async def wait_beyond(self, seq: int, timeout: float) -> bool:
         """Wait until a change after `seq` is published; False on timeout."""

@@ -61,6 +61,9 @@ class SlaClock:
         self.predict_every_s = predict_every_s
         self.predict_settings = predict_settings or prediction.PredictSettings()
         self._next_predict = 0.0
+        # A prediction's changed flags still to write, and when the next part goes.
+        self._flags: tuple[prediction.Plan | None, list[int]] = (None, [])
+        self._next_flags = 0.0
         self.batch = batch
         # Upper bound on a sleep: due times written by another process, which does not poke.
         self.max_sleep_s = max_sleep_s
@@ -115,6 +118,8 @@ class SlaClock:
                 if self.predict_every_s > 0 and time.monotonic() >= self._next_predict:
                     self._next_predict = time.monotonic() + self.predict_every_s
                     await self.predict()
+                elif self._flags[1] and time.monotonic() >= self._next_flags:
+                    await self._write_flags()
                 await self._sleep()
             except asyncio.CancelledError:
                 raise
@@ -142,11 +147,23 @@ class SlaClock:
                 return total
 
     async def predict(self) -> prediction.PredictReport:
-        """Flag the waiting tickets that will breach (and clear those that will not)."""
+        """Flag the waiting tickets that will breach (and clear those that will not): the
+        first `per_second` changed flags now, the rest one second after another (written by
+        the job's loop; a newer plan replaces what is left of an older one)."""
         cfg = self.predict_settings
         now = utcnow()
         found = await self.db.read(lambda conn: prediction.plan(conn, now, cfg))  # off the writer
-        report = await self.db.write(lambda ctx: prediction.apply(ctx, found))
+        self._flags = (found, prediction.changed(found))
+        return await self._write_flags()
+
+    async def _write_flags(self) -> prediction.PredictReport:
+        found, ids = self._flags
+        assert found is not None
+        per = max(1, self.predict_settings.per_second)
+        part, rest = ids[:per], ids[per:]
+        self._flags = (found, rest)
+        self._next_flags = time.monotonic() + 1.0
+        report = await self.db.write(lambda ctx: prediction.apply(ctx, found, part))
         if report.flagged:
             PREDICTED.inc(len(report.flagged))
         return report
@@ -170,6 +187,8 @@ class SlaClock:
         delay = self.max_sleep_s
         if self.predict_every_s > 0:
             delay = min(delay, max(0.0, self._next_predict - time.monotonic()))
+        if self._flags[1]:
+            delay = min(delay, max(0.0, self._next_flags - time.monotonic()))
         if nxt is not None:
             delay = min(delay, max(0.0, (nxt - utcnow()).total_seconds()))
         if delay > 0:
