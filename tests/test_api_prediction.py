@@ -89,6 +89,20 @@ def test_a_desk_wide_change_goes_out_a_part_per_second(desk: TestClient) -> None
     assert sorted(e["data"]["ticket_id"] for e in events) == sorted(tickets)
 
 
+def test_a_ticket_answered_since_the_plan_is_not_flagged_from_it(desk: TestClient) -> None:
+    job = desk.app.state.server.sla_clock  # type: ignore[attr-defined]
+    job.predict_settings = replace(job.predict_settings, per_second=1)
+    first, second = [t["id"] for t in three_chats(desk)][:2]
+    assert predict(desk).flagged == [first]
+    assert second in job._flags[1]
+    r = desk.post(f"/api/v1/tickets/{second}/messages", json={"kind": "reply", "body": "Hi"})
+    assert r.status_code == 201, r.text
+    assert desk.portal.call(job._write_flags).flagged == []  # type: ignore[union-attr]
+    assert get(desk, second)["sla"]["predicted_breach"] is False
+    events = [c for c in feed(desk, "sla") if c["op"] == "predicted_breach"]
+    assert [e["data"]["ticket_id"] for e in events] == [first]
+
+
 def test_the_running_job_writes_the_rest_second_by_second(desk: TestClient) -> None:
     from server.jobs.sla_clock import SlaClock
     from server.services.prediction import PredictSettings

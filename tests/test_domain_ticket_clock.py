@@ -4,6 +4,7 @@ evaluation at every instant, on around-the-clock and business calendars alike.""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,13 @@ BUSINESS = load_policy(
     DEFAULTS_PATH.read_text(encoding="utf-8").replace(
         'calendar = "24x7"', 'calendar = "au-business"'
     )
+)
+# Open around the clock, but in a zone with daylight saving, and a business-day target on it:
+# a business day there is 23 or 25 hours across a clock change.
+DST = load_policy(
+    DEFAULTS_PATH.read_text(encoding="utf-8")
+    .replace('tz = "UTC"\nalways = true', 'tz = "Europe/Berlin"\nalways = true')
+    .replace('calendar = "au-business"', 'calendar = "24x7"')
 )
 RULES = AutomationRules(
     remind_after=timedelta(hours=24),
@@ -54,7 +62,7 @@ def full(policy: Policy, f: ClockFacts, text: str, now: datetime, rules: object)
 
 @PROPS
 @given(
-    policy=st.sampled_from([POLICY, BUSINESS]),
+    policy=st.sampled_from([POLICY, BUSINESS, DST]),
     queue=st.sampled_from(["l1", "l1-en", "l1-ru", "l2", "vip", "payments"]),
     tier=st.sampled_from([t.value for t in Tier]),
     priority=st.sampled_from([p.value for p in Priority]),
@@ -115,3 +123,28 @@ def test_tickets_with_more_than_the_first_message_are_evaluated_in_full(change: 
     f = ClockFacts(**{**base.__dict__, **change})
     assert new_ticket_clock(POLICY, f, TEXTS[0], now) == full(POLICY, f, TEXTS[0], now, None)
     assert not ticket_clock._templates
+
+
+def test_a_business_day_across_a_clock_change_is_not_taken_from_a_template() -> None:
+    """VIP P4: resolution 3 business days on a 24/7 calendar in Europe/Berlin. Built on a
+    plain week, a template would give 72 h to a ticket whose 3 days span the spring change."""
+    ticket_clock._templates.clear()
+    assert 'tz = "Europe/Berlin"' in DEFAULTS_PATH.read_text(encoding="utf-8").replace(
+        'tz = "UTC"\nalways = true', 'tz = "Europe/Berlin"\nalways = true'
+    )
+    for now in (datetime(2026, 3, 10, 10, tzinfo=UTC), datetime(2026, 3, 27, 10, tzinfo=UTC)):
+        f = facts("vip", "vip", "P4", "web_chat", now)
+        assert new_ticket_clock(DST, f, TEXTS[0], now) == full(DST, f, TEXTS[0], now, None)
+    resolution = full(DST, f, TEXTS[0], now, None).snapshot["clocks"]["resolution"]["due_at"]
+    assert resolution == "2026-03-30T09:00:00+00:00"  # 71 h: the clocks went forward
+
+
+def test_a_creation_instant_in_another_zone_counts_in_utc() -> None:
+    ticket_clock._templates.clear()
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 3, 20, 12, tzinfo=berlin)
+    f = facts("l2", "standard", "P3", "web_chat", first)
+    new_ticket_clock(POLICY, f, TEXTS[0], first)  # builds the template
+    now = datetime(2026, 3, 28, 12, tzinfo=berlin)  # the day before the clocks go forward
+    f = facts("l2", "standard", "P3", "web_chat", now)
+    assert new_ticket_clock(POLICY, f, TEXTS[0], now) == full(POLICY, f, TEXTS[0], now, None)

@@ -199,3 +199,25 @@ def test_fast_first_runs_updates_with_returning_and_literals(db_url: str) -> Non
             db.write_sync(lambda c: fast.first(c.conn, _BUMP_SEQ, {}))
     finally:
         db.close()
+
+
+def test_a_null_datetime_stays_null_before_any_datetime_was_written(monkeypatch) -> None:
+    """The cached last datetime starts as nothing a value can be: None reaches SQL NULL."""
+    from sqlalchemy import DateTime
+
+    monkeypatch.setattr(fast, "_last_datetime", fast._NO_DATETIME)
+    text = fast._quicker(DateTime(), lambda v: None if v is None else f"other:{v}")
+    assert text(None) is None
+    assert text(AT) == "2026-03-29 00:59:59.123456"
+    assert text(AT) == "2026-03-29 00:59:59.123456"  # from the cache
+    assert text(None) is None
+
+
+def test_json_columns_still_read_what_the_standard_library_wrote() -> None:
+    """orjson reads JSON columns; rows the standard library wrote with NaN still read."""
+    import math
+
+    from server.store.engine import json_text, json_value
+
+    assert json_value(json_text({"a": [1, "ы"], 2: None})) == {"a": [1, "ы"], "2": None}
+    assert math.isnan(json_value('{"score": NaN}')["score"])  # type: ignore[index]

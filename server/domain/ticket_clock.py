@@ -283,6 +283,7 @@ def new_ticket_clock(
 ) -> NewClock:
     """A new ticket's clock: its creation and the player's first message `text` at `now`.
     Equal to :func:`evaluate` of those two events (tested); from a template when it may be."""
+    now = now.astimezone(UTC)  # the template's offsets are added in UTC, as evaluate counts
     if not _may_use_template(policy, facts, text, now):
         return _new_clock(_evaluate_new(policy, facts, text, now, automation), policy)
     key = (
@@ -386,13 +387,20 @@ def _template(
 
 
 def _time_free(policy: Policy, facts: ClockFacts) -> bool:
-    """Do the ticket's targets and every escalation ladder run on around-the-clock calendars?"""
+    """Do the ticket's targets and every escalation ladder run on calendars open around the
+    clock in a zone without daylight saving (a business day there is always 24 h)?"""
     entry = policy.resolve(facts.queue, facts.tier, facts.priority, facts.channel, facts.tags)
     targets = (entry.first_response, entry.next_update, entry.resolution, entry.stabilise)
-    if any(t is not None and not t.calendar.always_open for t in targets):
+    if any(t is not None and not _uniform(t.calendar) for t in targets):
         return False
     ladders = policy.escalation.ladders.values() if policy.escalation is not None else ()
-    return all(ladder.calendar.always_open for ladder in ladders)
+    return all(_uniform(ladder.calendar) for ladder in ladders)
+
+
+def _uniform(cal: Calendar) -> bool:
+    # Fixed-offset zones only, by name: a zone that has no daylight saving today may get it.
+    fixed = cal.tz in ("UTC", "GMT") or cal.tz.startswith("Etc/")
+    return cal.always_open and fixed
 
 
 _DIFFERS = object()

@@ -103,18 +103,37 @@ def apply(ctx: WriteContext, found: Plan, only: Sequence[int] | None = None) -> 
     from .tickets import scope_of, without_thread
 
     part = set(changed(found) if only is None else only)
-    on = [i for i in found.flagged if i not in found.was_flagged and i in part]
-    off = [i for i in found.was_flagged if i not in found.flagged and i in part]
+    wanted = {i: i in found.flagged for i in part}
+    if not wanted:
+        return PredictReport(found.looked_at, [], [])
+    # The plan may be seconds old (its flags go out a part per second): a ticket answered,
+    # breached or closed since then is not flagged, and a flag already gone is not cleared.
+    rows = [
+        {**row, "sla_predicted": wanted[row["id"]]}
+        for row in ticket_store.get_many(ctx.conn, sorted(wanted))
+        if (_still_predictable(row) if wanted[row["id"]] else bool(row["sla_predicted"]))
+    ]
+    on = [r["id"] for r in rows if r["sla_predicted"]]
+    off = [r["id"] for r in rows if not r["sla_predicted"]]
     store.set_flags(ctx.conn, on, off)
-    if on or off:
-        for row in ticket_store.get_many(ctx.conn, sorted(on + off)):
-            scope = scope_of(row)
-            ticket = sla_service.ticket_json(row, ctx.now)
-            ctx.record("ticket", row["id"], "clock", without_thread(ticket), scope)
-            if row["id"] in found.flagged:
-                data = {"ticket_id": row["id"], "number": row["id"], **found.flagged[row["id"]]}
-                ctx.record("sla", row["id"], "predicted_breach", data, scope)
-    return PredictReport(found.looked_at, sorted(on), sorted(off))
+    for row in rows:
+        scope = scope_of(row)
+        ticket = sla_service.ticket_json(row, ctx.now)
+        ctx.record("ticket", row["id"], "clock", without_thread(ticket), scope)
+        if row["sla_predicted"]:
+            data = {"ticket_id": row["id"], "number": row["id"], **found.flagged[row["id"]]}
+            ctx.record("sla", row["id"], "predicted_breach", data, scope)
+    return PredictReport(found.looked_at, on, off)
+
+
+def _still_predictable(row: dict[str, Any]) -> bool:
+    """Does the ticket still wait on an agent, not yet flagged, with its clock running?"""
+    return (
+        bool(row["is_open"])
+        and row.get("waiting_on") == "agent"
+        and row.get("sla_state") in ("ok", "warning")
+        and not row["sla_predicted"]
+    )
 
 
 def predict(ctx: WriteContext, settings: PredictSettings | None = None) -> PredictReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import orjson
@@ -28,6 +29,15 @@ def json_text(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def json_value(text: str | bytes) -> object:
+    """A JSON column's value: orjson, or the standard library for what it refuses (NaN and
+    Infinity, which the standard library wrote into rows before orjson did)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(
     url: str, *, writer: bool = True, synchronous: str = "NORMAL", pool_size: int = 8
 ) -> Engine:
@@ -48,7 +58,7 @@ def make_engine(
         engine = create_engine(
             url,
             json_serializer=json_text,
-            json_deserializer=orjson.loads,
+            json_deserializer=json_value,
             poolclass=QueuePool,
             pool_size=pool_size,
             max_overflow=pool_size,
@@ -73,7 +83,7 @@ def make_engine(
     return create_engine(
         url,
         json_serializer=json_text,
-        json_deserializer=orjson.loads,
+        json_deserializer=json_value,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,

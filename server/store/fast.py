@@ -80,8 +80,10 @@ def _quicker(type_: Any, proc: Callable[[Any], Any] | None) -> Callable[[Any], A
     return datetime_text
 
 
-# The last datetime written and its text (holding the value: its id cannot be reused).
-_last_datetime: tuple[Any, str] = (None, "")
+# The last datetime written and its text (holding the value: its id cannot be reused). It
+# starts with a value nothing is: `None` must reach the processor (SQL NULL).
+_NO_DATETIME: tuple[Any, str] = (object(), "")
+_last_datetime = _NO_DATETIME
 
 
 def _params(plan: _Plan, values: dict[str, Any]) -> tuple[Any, ...]:
