@@ -290,3 +290,22 @@ def test_a_burst_longer_than_one_write_arrives_whole_and_in_order(settings, app_
         with other.stream("GET", "/api/v1/events", params={"since": 0}) as r:
             events = sse_events(r.iter_lines(), total)
     assert [{k: v for k, v in e.items() if k != "sse_id"} for e in events] == expected
+
+
+def test_a_stream_writes_at_most_frames_per_write_at_a_time(api, monkeypatch):
+    from server.api.routes import changes as route
+
+    monkeypatch.setattr(route, "FRAMES_PER_WRITE", 3)
+    do_writes(api)
+    total = head(api)
+    assert total > 6
+    sizes, seen = [], 0
+    with api.stream("GET", "/api/v1/events", params={"since": 0}) as r:
+        for chunk in r.iter_raw():
+            frames = chunk.count(b"\nevent: change\n")
+            if frames:
+                sizes.append(frames)
+                seen += frames
+            if seen >= total:
+                break
+    assert seen >= total and max(sizes) == 3, sizes  # (opening the stream may add one)
