@@ -88,6 +88,10 @@ class ClockOutcome:
         return self.sla.state.value
 
     @property
+    def escalation_level(self) -> int | None:
+        return None if self.escalation is None else self.escalation.level
+
+    @property
     def due_at(self) -> datetime | None:
         dues = [
             c.due_at
@@ -338,7 +342,7 @@ def _new_clock(outcome: ClockOutcome, policy: Policy) -> NewClock:
         outcome.state,
         outcome.due_at,
         outcome.next_at,
-        None if outcome.escalation is None else outcome.escalation.level,
+        outcome.escalation_level,
         outcome.firings,
         project(outcome.snapshot, outcome.sla.now, policy.calendars),
     )
@@ -374,15 +378,15 @@ def _template(
         for a, b in moves
     ):
         return None
-    level = None if outcome.escalation is None else outcome.escalation.level
-    if level != (None if other.escalation is None else other.escalation.level):
+    build = _builder({"snapshot": snapshot, "view": view})
+    if outcome.escalation_level != other.escalation_level or build is None:
         return None
     return _Template(
-        _builder({"snapshot": snapshot, "view": view}),
+        build,
         outcome.state,
         None if outcome.due_at is None else outcome.due_at - now,
         None if outcome.next_at is None else outcome.next_at - now,
-        level,
+        outcome.escalation_level,
     )
 
 
@@ -431,10 +435,10 @@ def _offsets(a: Any, b: Any, at: datetime) -> Any:
     return _DIFFERS
 
 
-def _builder(template: dict[str, Any]) -> Callable[[datetime], dict[str, Any]]:
+def _builder(template: dict[str, Any]) -> Callable[[datetime], dict[str, Any]] | None:
     """A function building `template` for a creation instant: one dict display with the
     constants in place and each distinct instant formatted once (a walk of the template
-    costs ten times more)."""
+    costs ten times more). None if a value has no literal (no template then)."""
     offsets: dict[timedelta, str] = {}
 
     def expr(v: Any) -> str:
@@ -451,22 +455,12 @@ def _builder(template: dict[str, Any]) -> Callable[[datetime], dict[str, Any]]:
     try:
         display = expr(template)
     except TypeError:
-        return lambda now: _fill(template, now)
+        return None
     lines = [f"    {name} = iso(now + offsets[{i}])" for i, name in enumerate(offsets.values())]
     code = "def build(now):\n" + "\n".join([*lines, f"    return {display}"])
     scope: dict[str, Any] = {"iso": _iso, "offsets": tuple(offsets)}
     exec(code, scope)  # our own literals only
     return scope["build"]  # type: ignore[no-any-return]
-
-
-def _fill(template: Any, now: datetime) -> Any:
-    if isinstance(template, dict):
-        return {k: _fill(v, now) for k, v in template.items()}
-    if isinstance(template, list):
-        return [_fill(v, now) for v in template]
-    if isinstance(template, timedelta):
-        return _iso(now + template)
-    return template
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -216,15 +216,8 @@ def clock_columns(outcome: ClockOutcome | NewClock) -> dict[str, Any]:
         "sla_due_at": outcome.due_at,
         "sla_next_at": outcome.next_at,
     }
-    level = (
-        outcome.escalation_level
-        if isinstance(outcome, NewClock)
-        else None
-        if outcome.escalation is None
-        else outcome.escalation.level
-    )
-    if level is not None:
-        cols["escalation_level"] = level
+    if outcome.escalation_level is not None:
+        cols["escalation_level"] = outcome.escalation_level
     return cols
 
 
